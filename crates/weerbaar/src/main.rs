@@ -1,1 +1,23 @@
-fn main() {}
+//! The `weerbaar` binary: a thin shell around the library crates.
+//!
+//! `main` only parses arguments, runs the command and turns its outcome into an exit code; the
+//! work lives in `commands/`, and the domain logic in the `weerbaar-*` library crates.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+mod commands;
+mod output;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            commands::Status::Failure.into()
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! One module per command group; each turns parsed arguments into output and a [`Status`].
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+mod version;
+
+/// How a command ended, as the exit code documented in `weerbaar --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything asked for was done.
+    Success,
+    /// The command ran, but some input could not be processed (reported as it went).
+    Failure,
+    /// The invocation itself was wrong (unknown ecosystem, missing argument).
+    Usage,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Success => ExitCode::SUCCESS,
+            Status::Failure => ExitCode::from(1),
+            Status::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    match cli.command {
+        Command::Version(cmd) => version::run(cmd),
+    }
+}
