@@ -76,6 +76,30 @@ struct Segment {
     kind: Kind,
     start: u32,
     end: u32,
+    /// A comparison shortcut: for a number of at most 19 digits its value, for a longer one
+    /// [`BIG`]; for letters the first 8 bytes, big-endian and zero-padded. Unequal keys decide
+    /// the comparison; equal keys do when both segments are short enough to be fully encoded.
+    key: u64,
+}
+
+/// The key of a number too long for a `u64` key; it exceeds every 19-digit value.
+const BIG: u64 = u64::MAX;
+
+fn number_key(digits: &[u8]) -> u64 {
+    if digits.len() > 19 {
+        return BIG;
+    }
+    digits
+        .iter()
+        .fold(0, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0')))
+}
+
+fn letters_key(letters: &[u8]) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, c) in key.iter_mut().zip(letters) {
+        *k = *c;
+    }
+    u64::from_be_bytes(key)
 }
 
 /// A parsed rpm EVR (`[epoch:]version[-release]`), ordered like `rpm.vercmp`.
@@ -146,12 +170,21 @@ fn cmp_segments(a_text: &str, a: &[Segment], b_text: &str, b: &[Segment]) -> Ord
                 if x.kind != y.kind {
                     return x.kind.cmp(&y.kind);
                 }
-                let xs = bytes(a_text, x.start, x.end);
-                let ys = bytes(b_text, y.start, y.end);
-                let ord = match x.kind {
-                    Kind::Num => cmp_digits(xs, ys),
-                    Kind::Alpha => xs.cmp(ys),
-                    Kind::Tilde | Kind::Caret => Ordering::Equal,
+                let ord = if x.key != y.key {
+                    x.key.cmp(&y.key)
+                } else {
+                    match x.kind {
+                        Kind::Num if x.key == BIG => {
+                            cmp_digits(bytes(a_text, x.start, x.end), bytes(b_text, y.start, y.end))
+                        }
+                        Kind::Alpha
+                            if x.end.saturating_sub(x.start) > 8
+                                || y.end.saturating_sub(y.start) > 8 =>
+                        {
+                            bytes(a_text, x.start, x.end).cmp(bytes(b_text, y.start, y.end))
+                        }
+                        _ => Ordering::Equal,
+                    }
                 };
                 if ord != Ordering::Equal {
                     return ord;
@@ -176,6 +209,7 @@ fn segment(text: &str, start: usize, end: usize, out: &mut Vec<Segment>) {
                 kind,
                 start: pos(i),
                 end: pos(i + 1),
+                key: 0,
             });
             i += 1;
         } else if c.is_ascii_digit() {
@@ -191,6 +225,7 @@ fn segment(text: &str, start: usize, end: usize, out: &mut Vec<Segment>) {
                 kind: Kind::Num,
                 start: pos(digits),
                 end: pos(i),
+                key: number_key(b.get(digits..i).unwrap_or_default()),
             });
         } else if c.is_ascii_alphabetic() {
             let run_start = i;
@@ -201,6 +236,7 @@ fn segment(text: &str, start: usize, end: usize, out: &mut Vec<Segment>) {
                 kind: Kind::Alpha,
                 start: pos(run_start),
                 end: pos(i),
+                key: letters_key(b.get(run_start..i).unwrap_or_default()),
             });
         } else {
             i += 1;
@@ -397,6 +433,18 @@ mod tests {
         );
         check("1.0000000000000000000000000001", EQ, "1.1");
         check("18446744073709551616", GT, "18446744073709551615");
+        check("9999999999999999999", LT, "10000000000000000000");
+        check("1.00000000000000000000000", EQ, "1.0");
+    }
+
+    #[test]
+    fn long_letter_runs() {
+        // Letter runs longer than the 8-byte comparison key.
+        check("1.0abcdefghij", LT, "1.0abcdefghik");
+        check("1.0abcdefgh", LT, "1.0abcdefghi");
+        check("1.0abcdefghij", EQ, "1.0.abcdefghij");
+        check("1.0ABCDEFGHIJ", LT, "1.0abcdefghij");
+        check("1.0abcdefghZ", LT, "1.0abcdefgha");
     }
 
     #[test]
