@@ -55,9 +55,11 @@
 //! # Representation
 //!
 //! The input is kept as given (for `Display`) and tokenised once into a boxed slice of
-//! `(kind, start, end)` triples pointing into it; numbers exclude their leading zeros, so they
-//! compare by length and then byte-wise, whatever their size. Word ranks are decided at parse
-//! time. Comparing walks the two slices group by group without allocating.
+//! `(kind, start, end, key)` records pointing into it; numbers exclude their leading zeros, so
+//! long ones compare by length and then byte-wise, whatever their size. Word ranks are decided
+//! at parse time, and `key` (a number's value up to 19 digits, a word's first 8 lower-cased
+//! bytes) settles most token comparisons with one integer comparison. Comparing walks the two
+//! slices group by group without allocating.
 //!
 //! # Rejected input
 //!

@@ -39,10 +39,12 @@
 //! # Representation
 //!
 //! The input is kept as given (for `Display`) and segmented once into a boxed slice of
-//! `(kind, start, end)` triples pointing into it: the version's segments followed by the
-//! release's. Numeric segments start after their leading zeros, so comparing them is a length
-//! comparison and then a byte comparison, whatever their size (no `u64` overflow). Comparing two
-//! versions walks the two slices without allocating.
+//! `(kind, start, end, key)` records pointing into it: the version's segments followed by the
+//! release's. Numeric segments start after their leading zeros, so two long numbers compare by
+//! length and then byte-wise, whatever their size (no `u64` overflow). The `key` is a shortcut
+//! that settles most comparisons with one integer comparison: a number's value when it has at
+//! most 19 digits, a letter run's first 8 bytes. Comparing two versions walks the two slices
+//! without allocating.
 //!
 //! # Rejected input
 //!
