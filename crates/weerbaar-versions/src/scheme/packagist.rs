@@ -13,7 +13,12 @@ impl SchemeVersion for PackagistVersion {
 
     fn parse(input: &str) -> Result<Self, ParseError> {
         if input.is_empty() {
-            return Err(ParseError::new(Scheme::Packagist, input, 0, "empty version"));
+            return Err(ParseError::new(
+                Scheme::Packagist,
+                input,
+                0,
+                "empty version",
+            ));
         }
         Ok(Self(input.into()))
     }

@@ -252,7 +252,10 @@ mod tests {
 
     #[test]
     fn stdin_mode_prints_one_line_per_input_line_and_goes_on_after_errors() {
-        let (status, out) = run_lines("1.0\t2.0\nno tab here\n1:0\t2.0\r\n\n2.0\t2.0\n", Format::Table);
+        let (status, out) = run_lines(
+            "1.0\t2.0\nno tab here\n1:0\t2.0\r\n\n2.0\t2.0\n",
+            Format::Table,
+        );
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 5, "{out}");
         assert_eq!(lines[0], "<");
