@@ -5,13 +5,19 @@
 //! R's `.make_numeric_version` (`src/library/base/R/version.R`) accepts a string that matches
 //! `^([[:digit:]]+[.-])*[[:digit:]]+$` and splits it on `[.-]` into integers (`as.integer`,
 //! so leading zeros vanish). The two separators are interchangeable: `1.0-0 == 1.0.0`, and
-//! `0.01.0 == 0.1-0`. Versions compare component by component (`Ops.numeric_version` via
-//! `.encode_numeric_version`, which pads the shorter version with `-1`), so a missing
-//! component is lower than any present one: `1.8 < 1.8.0`.
+//! `0.01.0 == 0.1-0`.
+//!
+//! Versions compare component by component, and a version that is a proper prefix of another
+//! is lower (`1.8 < 1.8.0`): `utils::compareVersion`, which is what osv-scalibr's fixture
+//! generator checks CRAN orderings against. R's comparison *operators* on `numeric_version`
+//! (`Ops.numeric_version` via `.encode_numeric_version`) differ in one respect: they pad the
+//! shorter version with zeros, so there `1.8 == 1.8.0`. Only versions that differ solely by
+//! trailing zero components are affected; we keep them distinct (the fixtures require it, and
+//! a distinct order never hides that two spellings differ).
 //!
 //! `package_version` (what a `DESCRIPTION` file uses) additionally requires two components;
-//! we accept one, as `numeric_version` does, because advisory data and the osv-scalibr
-//! fixtures contain such versions (`2.0 > 1`).
+//! we accept one, as `numeric_version` and `compareVersion` do, because advisory data has
+//! such versions (every OSV range may start at `introduced: "0"`).
 //!
 //! Components past R's 32-bit integers (`as.integer` turns them into `NA`, which makes every
 //! comparison `NA`) compare exactly here instead of being rejected.

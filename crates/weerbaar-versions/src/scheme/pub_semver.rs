@@ -203,6 +203,44 @@ mod tests {
     }
 
     #[test]
+    fn pub_semver_sorted_list() {
+        // The sorted list pub_semver's own tests check every pair of.
+        let sorted = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0-rc.1+build.1",
+            "1.0.0",
+            "1.0.0+0.3.7",
+            "1.3.7+build",
+            "1.3.7+build.2.b8f12d7",
+            "1.3.7+build.11.e0f985a",
+            "2.0.0",
+            "2.1.0",
+            "2.2.0",
+            "2.11.0",
+            "2.11.1",
+        ];
+        for (i, a) in sorted.iter().enumerate() {
+            for (j, b) in sorted.iter().enumerate() {
+                assert_eq!(ord(a, b), i.cmp(&j), "{a} vs {b}");
+                assert_eq!(v(a) == v(b), i == j, "{a} == {b}");
+            }
+        }
+        for (a, b) in [
+            ("01.2.3", "1.2.3"),
+            ("1.02.3", "1.2.3"),
+            ("1.2.03", "1.2.3"),
+            ("1.2.3-01", "1.2.3-1"),
+            ("1.2.3+01", "1.2.3+1"),
+        ] {
+            assert_eq!(v(a), v(b));
+        }
+    }
+
+    #[test]
     fn dart_integers() {
         assert_eq!(dart_int(b"0"), Some(0));
         assert_eq!(dart_int(b"007"), Some(7));
