@@ -106,7 +106,7 @@ impl fmt::Debug for Text {
 }
 
 /// A byte range of the stored text. Inputs are limited to `u32::MAX` bytes so spans stay small.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Span {
     start: u32,
     end: u32,
@@ -136,7 +136,8 @@ pub(crate) const MAX_LEN: usize = u32::MAX as usize;
 
 /// A non-negative integer: a `u64` when it fits, otherwise the span of its significant digits
 /// (no leading zeros). A `Big` is therefore always greater than any `Small`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// No derived `PartialEq`: a `Big` only means something next to its text (see `cmp_in`).
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Num {
     Small(u64),
     Big(Span),
