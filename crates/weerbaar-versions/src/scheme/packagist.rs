@@ -25,11 +25,13 @@
 //! release, which is what the fixtures expect (`dev-foo < 1.26.0`).
 //!
 //! **`version_compare`** (php-src `ext/standard/versioning.c`):
-//! * `php_canonicalize_version` copies the first byte as is, turns `-`, `_`, `+` and any other
-//!   byte that is not a letter or digit into a `.` (never two in a row), and inserts a `.` where
-//!   a digit meets a non-digit, so `1.0.0rc2` and `1.0.0.rc2` are both `1, 0, 0, rc, 2`. A
-//!   version starting with `#` is not canonicalised at all. Bytes are ASCII-classified (PHP 8
-//!   runs with the C locale), so every non-ASCII byte counts as punctuation.
+//! * `php_canonicalize_version` copies the first byte as is; after it, `-`, `_` and `+` become
+//!   `.`, a `.` is inserted wherever a digit meets a non-digit (both are kept), and any other byte
+//!   that is not a letter or digit becomes `.`; never two `.` in a row. So `1.0.0rc2` and
+//!   `1.0.0.rc2` are both `1, 0, 0, rc, 2`, `1..0` is `1, 0`, and `1.0~1` is `1, 0, ~, 1` (a
+//!   punctuation byte right after a digit survives as a word). A version starting with `#` is
+//!   not canonicalised at all. Bytes are classified as ASCII (PHP 8 runs with the C locale), so
+//!   every byte of a non-ASCII character counts as punctuation.
 //! * The parts are compared left to right. Two numbers compare numerically. Two words compare by
 //!   their special form, matched as a prefix, case-sensitively: anything else < `dev` <
 //!   `alpha` = `a` < `beta` = `b` < `RC` = `rc` < `#` < `pl` = `p` (so `patch` = `p`, `abc` =

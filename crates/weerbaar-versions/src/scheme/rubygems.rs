@@ -26,20 +26,26 @@
 //!
 //! # Representation
 //!
-//! The normalised string (what `Gem::Version#to_s` prints) plus its canonical segments. A numeric
-//! segment is held as a `u64` when it fits and otherwise as a span of its digits (without leading
-//! zeros) in the string, so `cmp` is a straight walk over two slices: no parsing, no allocation,
-//! and numbers of any length compare exactly. [`Display`](fmt::Display) prints the normalised
-//! string, as RubyGems does (a gem released as `1.0-rc1` is published as `1.0.pre.rc1`).
+//! The stripped input plus its canonical segments. A numeric segment is held as a `u64` when it
+//! fits and otherwise as a span of its digits (without leading zeros) in the input, a string
+//! segment as a span, and the `pre` that a `-` stands for as a marker, so `cmp` is a straight walk
+//! over two slices: no parsing, no allocation, and numbers of any length compare exactly.
+//!
+//! [`Display`](fmt::Display) prints what `Gem::Version#to_s` prints, the normalised string (a gem
+//! released as `1.0-rc1` is published as `1.0.pre.rc1`). The one exception is a `-` next to
+//! another `-` or a `.`, or at the end (`1.0-a--b`, `1.0-a-`): RubyGems' own `to_s` then has
+//! empty segments (`1.0.pre.a.pre..pre.b`) that it would itself reject, so the stripped input is
+//! printed instead, which parses back to an equal version.
 //!
 //! # Rejected input
 //!
 //! Everything `ANCHORED_VERSION_PATTERN` rejects, except the `1beta` relaxation above: a version
-//! not starting with a digit (`v1.0`, `.1`), an empty segment (`1..0`, `1.`), characters other
-//! than ASCII letters, digits, `.` and `-` (`1.0_1`, `1.0+x`, `1,0`), `-` before the first `.`-
-//! part ends with nothing after it (`1-`), and inner whitespace. The empty or all-whitespace
-//! string is also rejected: RubyGems reads it as `0`, but an empty version in advisory data is
-//! a data error, not version zero.
+//! not starting with a digit (`v1.0`, `.1`), an empty segment (`1..0`, `1.`, `1-`, `1-a.`),
+//! characters other than ASCII letters, digits, `.` and `-` (`1.0_1`, `1.0+x`, `1,0`, `1.0é`),
+//! and whitespace inside the version. The error points at the offending byte, or at the dangling
+//! separator when the version ends there. The empty or all-whitespace string is also rejected:
+//! RubyGems reads it as `0`, but an empty version in advisory data is a data error, not version
+//! zero.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -49,10 +55,12 @@ use crate::{ParseError, Scheme, SchemeVersion};
 /// A parsed RubyGems version (`Gem::Version`).
 #[derive(Debug, Clone)]
 pub struct RubyGemsVersion {
-    /// The normalised version: whitespace stripped, `-` replaced by `.pre.`.
+    /// The input without surrounding whitespace (`-` not yet replaced).
     text: Box<str>,
     /// `canonical_segments`, with numbers too big for `u64` and strings as spans into `text`.
     segments: Vec<Segment>,
+    /// Whether `Display` prints `text` as is, because `to_s` would not parse back.
+    keep_dashes: bool,
 }
 
 /// One canonical segment.
@@ -64,6 +72,8 @@ enum Segment {
     Big { start: usize, len: usize },
     /// A String at `start..start + len`.
     Str { start: usize, len: usize },
+    /// The String `pre` that a `-` turns into.
+    Pre,
 }
 
 /// A missing segment compares as Integer 0.
@@ -192,26 +202,21 @@ impl SchemeVersion for RubyGemsVersion {
             return Err(error(input, 0, "empty version"));
         }
         validate(input, stripped, start)?;
-
-        // Only ASCII is left after validation, so byte-wise rewriting keeps valid UTF-8.
-        let dashes = stripped.iter().filter(|&&b| b == b'-').count();
-        let mut text = String::with_capacity(stripped.len() + 4 * dashes);
-        for &b in stripped {
-            if b == b'-' {
-                text.push_str(".pre.");
-            } else {
-                text.push(char::from(b));
-            }
-        }
-        let segments = canonical_segments(text.as_bytes());
+        let text = input.get(start..end).unwrap_or_default();
+        let keep_dashes = stripped.ends_with(b"-")
+            || stripped
+                .windows(2)
+                .any(|w| matches!(w, [b'-', b'-' | b'.'] | [b'.', b'-']));
         Ok(Self {
-            text: text.into_boxed_str(),
-            segments,
+            text: text.into(),
+            segments: canonical_segments(stripped),
+            keep_dashes,
         })
     }
 }
 
-/// `Gem::Version#canonical_segments` of the normalised string `t`.
+/// `Gem::Version#canonical_segments` of the stripped input `t`: segments of the string with each
+/// `-` replaced by `.pre.`.
 fn canonical_segments(t: &[u8]) -> Vec<Segment> {
     let mut segments = Vec::with_capacity(t.len() / 2 + 1);
     let mut i = 0;
@@ -230,12 +235,15 @@ fn canonical_segments(t: &[u8]) -> Vec<Segment> {
             });
             i = run_end;
         } else {
+            if b == b'-' {
+                segments.push(Segment::Pre);
+            }
             i += 1;
         }
     }
     let first_string = segments
         .iter()
-        .position(|s| matches!(s, Segment::Str { .. }))
+        .position(|s| matches!(s, Segment::Str { .. } | Segment::Pre))
         .unwrap_or(segments.len());
     // Trailing zeros of the string part, then of the numeric part.
     while segments.len() > first_string && segments.last().is_some_and(is_zero) {
@@ -291,8 +299,16 @@ impl RubyGemsVersion {
             .unwrap_or_default()
     }
 
+    /// A String segment's bytes.
+    fn string(&self, s: Segment) -> &[u8] {
+        match s {
+            Segment::Str { start, len } => self.slice(start, len),
+            _ => b"pre",
+        }
+    }
+
     fn compare_segments(&self, a: Segment, other: &Self, b: Segment) -> Ordering {
-        use Segment::{Big, Small, Str};
+        use Segment::{Big, Pre, Small, Str};
         match (a, b) {
             (Small(x), Small(y)) => x.cmp(&y),
             (Small(_), Big { .. }) => Ordering::Less,
@@ -300,11 +316,9 @@ impl RubyGemsVersion {
             (Big { start: s1, len: l1 }, Big { start: s2, len: l2 }) => l1
                 .cmp(&l2)
                 .then_with(|| self.slice(s1, l1).cmp(other.slice(s2, l2))),
-            (Str { start: s1, len: l1 }, Str { start: s2, len: l2 }) => {
-                self.slice(s1, l1).cmp(other.slice(s2, l2))
-            }
-            (Str { .. }, _) => Ordering::Less,
-            (_, Str { .. }) => Ordering::Greater,
+            (Str { .. } | Pre, Str { .. } | Pre) => self.string(a).cmp(other.string(b)),
+            (Str { .. } | Pre, _) => Ordering::Less,
+            (_, Str { .. } | Pre) => Ordering::Greater,
         }
     }
 }
@@ -340,7 +354,16 @@ impl Eq for RubyGemsVersion {}
 
 impl fmt::Display for RubyGemsVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        if self.keep_dashes {
+            return f.write_str(&self.text);
+        }
+        for (i, part) in self.text.split('-').enumerate() {
+            if i > 0 {
+                f.write_str(".pre.")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
     }
 }
 
@@ -391,8 +414,15 @@ mod tests {
         assert_eq!(cmp("1.0-rc1", "1.0"), Ordering::Less);
         assert_eq!(cmp("1.0-1", "1.0.pre.1"), Ordering::Equal);
         assert_eq!(v("1.0-rc1").to_string(), "1.0.pre.rc1");
-        assert_eq!(v("1.0--").to_string(), "1.0.pre..pre.");
         assert_eq!(cmp("1.0--", "1.0.pre.pre"), Ordering::Equal);
+        assert_eq!(cmp("1.0-pre", "1.0.pre.pre"), Ordering::Equal);
+        assert_eq!(cmp("1.0-pra", "1.0-pre"), Ordering::Less);
+        assert_eq!(cmp("1.0-prf", "1.0-a-b"), Ordering::Greater);
+        // RubyGems' to_s would be `1.0.pre..pre.`, which it rejects; the input is kept instead.
+        assert_eq!(v("1.0--").to_string(), "1.0--");
+        assert_eq!(v("1.0-a-").to_string(), "1.0-a-");
+        assert_eq!(v("1.0-a-.b").to_string(), "1.0-a-.b");
+        assert_eq!(v("1-a-b").to_string(), "1.pre.a.pre.b");
     }
 
     #[test]
@@ -464,7 +494,17 @@ mod tests {
 
     #[test]
     fn display_round_trip() {
-        for s in ["1.0", "1.0-rc1", " 2.3.a.4 ", "1beta", "007", "1.0-a-b.c"] {
+        for s in [
+            "1.0",
+            "1.0-rc1",
+            " 2.3.a.4 ",
+            "1beta",
+            "007",
+            "1.0-a-b.c",
+            "9-e.-r",
+            "1--",
+            "1-a--b",
+        ] {
             let a = v(s);
             let b = v(&a.to_string());
             assert_eq!(a, b);
