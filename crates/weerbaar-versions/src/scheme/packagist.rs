@@ -56,6 +56,11 @@
 //!   itself or against `1.0.dev`. Here the empty part is compared like any other unknown word
 //!   (below `dev`), which agrees with PHP wherever PHP agrees with itself (`1. < 1`, `1. < 1.1`).
 //!
+//! Where osv.dev and osv-scalibr differ from PHP outside their fixtures, PHP is followed: words
+//! outside the special forms rank below `dev` (osv-scalibr ranks them equal to `dev`), special
+//! forms match as prefixes (osv.dev matches whole words only, so `patch` is unknown there), and
+//! punctuation other than `#` is dropped or split off as PHP does (both keep it inside words).
+//!
 //! # Representation
 //!
 //! The trimmed input (for [`Display`](fmt::Display), which prints it as given: `version_compare`
