@@ -220,7 +220,7 @@ impl fmt::Display for Pep440Version {
 // Key building
 // ---------------------------------------------------------------------------------------------
 
-const INLINE_WORDS: usize = 24;
+const INLINE_WORDS: usize = 32;
 
 /// Collects key words on the stack and boxes them once; spills to a `Vec` for long versions.
 struct KeyBuf {
