@@ -24,8 +24,9 @@
 //!
 //! `apk version -t` compares any string, and so does this type: nothing but the empty string is
 //! rejected. Where a string stops following the grammar, apk-tools stops tokenising and treats the
-//! rest as an "invalid" end. The fixtures (taken from osv-scalibr, which matches Alpine's own
-//! data) pin down how such versions order, and a few of them differ from apk-tools 3:
+//! rest as an "invalid" end, which sorts below the end of a valid version. The fixtures (from
+//! osv-scalibr's test data) pin down how such versions order, and a few of them differ from
+//! apk-tools 3:
 //!
 //! * a letter followed by digits (`6.6.2p1`, common in real Alpine versions) continues with a
 //!   number, as apk-tools 2.x reads it (apk-tools 3 calls it invalid and orders `6.6.2p1` and
@@ -34,13 +35,15 @@
 //! * whatever follows a revision's digits (`1-r0-1`, `1-r1a`), and a `-` that does not start a
 //!   revision (`1-ruff`, `1--r1`), is an invalid end whose content is ignored, so
 //!   `1-r0-1 = 1-r0-2` and `1-ruff2 = 1--ruff1`; `-r` followed directly by `-` reads as `-r0`
-//!   then such an end (`1-r0-1 = 1-r-2`), where apk-tools 3 would make `1-r-2` invalid at `-r`;
+//!   then such an end (`1-r0-1 = 1-r-2`), where apk-tools 3 would make `1-r-2` invalid at `-r`.
+//!   Such an ignored end sorts below any other invalid end at the same token (`1-ruff < 1_x`);
 //! * two versions that become invalid at the same token are equal in apk-tools; here their
 //!   remaining bytes are compared (`0..1..0 < 0..1..1`, `a < b`, as the fixtures require), which
 //!   also keeps the order total.
 //!
-//! Leading zeros in later numbers use apk-tools 3's string comparison (2.x compared the number
-//! of zeros, giving `8.2.001 < 8.2.0`).
+//! Where apk-tools 2.x and 3 disagree on well-formed versions, 3 is followed: leading zeros in
+//! later numbers compare as strings (2.x compared the number of zeros, giving `8.2.001 < 8.2.0`,
+//! and its zero handling also made `1.0 < 1.0_rc1`).
 //!
 //! # Representation
 //!
@@ -417,6 +420,8 @@ mod tests {
         check("1-r1a", Equal, "1-r1-r2");
         check("1-r-2", Greater, "1-ruff");
         check("1-r-2", Less, "1-r0");
+        check("1-ruff", Less, "1_x");
+        check("1.0_rc1", Less, "1.0");
         check("1--r1", Equal, "1-ruff");
         check("1.2_foo", Less, "1.2");
         check("1.2_foo", Greater, "1.2_rc1");
