@@ -152,9 +152,18 @@ mod tests {
         assert_eq!(e.to_string(), "Debian:12");
         let e = Ecosystem::parse("Ubuntu:Pro:22.04:LTS").expect("known");
         assert_eq!(e.release(), Some("Pro:22.04:LTS"));
-        assert_eq!(Ecosystem::parse("ALMALINUX:9").expect("known").scheme(), Scheme::Rpm);
-        assert_eq!(Ecosystem::parse("Rocky Linux").expect("known").scheme(), Scheme::Rpm);
-        assert_eq!(Ecosystem::parse("pypi").expect("known").scheme(), Scheme::Pep440);
+        assert_eq!(
+            Ecosystem::parse("ALMALINUX:9").expect("known").scheme(),
+            Scheme::Rpm
+        );
+        assert_eq!(
+            Ecosystem::parse("Rocky Linux").expect("known").scheme(),
+            Scheme::Rpm
+        );
+        assert_eq!(
+            Ecosystem::parse("pypi").expect("known").scheme(),
+            Scheme::Pep440
+        );
     }
 
     #[test]

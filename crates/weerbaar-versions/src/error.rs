@@ -83,7 +83,10 @@ impl fmt::Display for ParseError {
 
 /// An ecosystem name that no scheme handles.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown ecosystem {name:?}; supported ecosystems: {}", crate::ecosystem::supported_list())]
+#[error(
+    "unknown ecosystem {name:?}; supported ecosystems: {}",
+    crate::ecosystem::supported_list()
+)]
 pub struct UnknownEcosystem {
     /// The name as given.
     pub name: String,

@@ -34,6 +34,7 @@
 mod ecosystem;
 mod error;
 pub mod scheme;
+pub mod sort;
 mod version;
 
 pub use ecosystem::Ecosystem;

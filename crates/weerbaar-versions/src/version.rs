@@ -5,9 +5,9 @@ use std::fmt;
 
 use crate::scheme::{
     apk::ApkVersion, cran::CranVersion, dpkg::DpkgVersion, generic::GenericVersion,
-    hackage::HackageVersion, maven::MavenVersion, nuget::NuGetVersion,
-    packagist::PackagistVersion, pep440::Pep440Version, pub_semver::PubVersion, rpm::RpmVersion,
-    rubygems::RubyGemsVersion, semver::SemVersion,
+    hackage::HackageVersion, maven::MavenVersion, nuget::NuGetVersion, packagist::PackagistVersion,
+    pep440::Pep440Version, pub_semver::PubVersion, rpm::RpmVersion, rubygems::RubyGemsVersion,
+    semver::SemVersion,
 };
 use crate::{ParseError, Scheme, SchemeVersion};
 

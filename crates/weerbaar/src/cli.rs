@@ -9,7 +9,12 @@ use crate::output::Format;
 /// Exit codes: 0 success, 1 the command ran but found a problem (for example a line that could
 /// not be compared), 2 invalid usage.
 #[derive(Debug, Parser)]
-#[command(name = "weerbaar", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "weerbaar",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-
 /// How a command prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -44,6 +43,9 @@ mod tests {
     fn csv_quotes_only_when_needed() {
         let mut v = Vec::new();
         csv_record(&mut v, &["1.0", "a,b", "say \"x\""]).expect("write to Vec");
-        assert_eq!(String::from_utf8(v).expect("utf8"), "1.0,\"a,b\",\"say \"\"x\"\"\"\r\n");
+        assert_eq!(
+            String::from_utf8(v).expect("utf8"),
+            "1.0,\"a,b\",\"say \"\"x\"\"\"\r\n"
+        );
     }
 }

@@ -88,7 +88,10 @@ fn check_file(file: &str, ecosystem: &str) -> Option<(usize, Vec<String>)> {
     let mut failures = Vec::new();
     for case in &cases {
         let where_ = format!("{file}:{} [{ecosystem}]", case.line);
-        let (a, b) = match (Version::parse(scheme, &case.a), Version::parse(scheme, &case.b)) {
+        let (a, b) = match (
+            Version::parse(scheme, &case.a),
+            Version::parse(scheme, &case.b),
+        ) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
                 failures.push(format!("{where_}: {e}"));
@@ -138,7 +141,10 @@ fn every_fixture_file_is_checked() {
         return;
     };
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         assert!(
             FILES.iter().any(|(f, _)| *f == name),
             "fixture {name} is not mapped to an ecosystem in tests/it/fixtures.rs"

@@ -65,7 +65,8 @@ fn parsed(scheme: Scheme) -> impl Strategy<Value = (String, Version)> {
 }
 
 fn cmp(a: &Version, b: &Version) -> Ordering {
-    a.partial_cmp(b).unwrap_or_else(|| panic!("{a} and {b} share a scheme"))
+    a.partial_cmp(b)
+        .unwrap_or_else(|| panic!("{a} and {b} share a scheme"))
 }
 
 #[test]
@@ -75,7 +76,14 @@ fn order_is_antisymmetric_and_eq_agrees_with_cmp() {
             .run(&(parsed(scheme), parsed(scheme)), |((sa, a), (sb, b))| {
                 let ab = cmp(&a, &b);
                 prop_assert_eq!(ab, cmp(&b, &a).reverse(), "{}: {} vs {}", scheme, sa, sb);
-                prop_assert_eq!(a == b, ab == Ordering::Equal, "{}: {} vs {}", scheme, sa, sb);
+                prop_assert_eq!(
+                    a == b,
+                    ab == Ordering::Equal,
+                    "{}: {} vs {}",
+                    scheme,
+                    sa,
+                    sb
+                );
                 prop_assert_eq!(cmp(&a, &a), Ordering::Equal, "{}: {} vs itself", scheme, sa);
                 Ok(())
             })
@@ -93,14 +101,51 @@ fn order_is_transitive_on_random_triples() {
                     let mut v = [(&sa, &a), (&sb, &b), (&sc, &c)];
                     v.sort_by(|x, y| cmp(x.1, y.1));
                     let [(s0, v0), (s1, v1), (s2, v2)] = v;
-                    prop_assert!(cmp(v0, v1) != Ordering::Greater, "{}: {} {} {}", scheme, s0, s1, s2);
-                    prop_assert!(cmp(v1, v2) != Ordering::Greater, "{}: {} {} {}", scheme, s0, s1, s2);
-                    prop_assert!(cmp(v0, v2) != Ordering::Greater, "{}: {} {} {}", scheme, s0, s1, s2);
+                    prop_assert!(
+                        cmp(v0, v1) != Ordering::Greater,
+                        "{}: {} {} {}",
+                        scheme,
+                        s0,
+                        s1,
+                        s2
+                    );
+                    prop_assert!(
+                        cmp(v1, v2) != Ordering::Greater,
+                        "{}: {} {} {}",
+                        scheme,
+                        s0,
+                        s1,
+                        s2
+                    );
+                    prop_assert!(
+                        cmp(v0, v2) != Ordering::Greater,
+                        "{}: {} {} {}",
+                        scheme,
+                        s0,
+                        s1,
+                        s2
+                    );
                     if cmp(v0, v1) == Ordering::Equal && cmp(v1, v2) == Ordering::Equal {
-                        prop_assert_eq!(cmp(v0, v2), Ordering::Equal, "{}: {} {} {}", scheme, s0, s1, s2);
+                        prop_assert_eq!(
+                            cmp(v0, v2),
+                            Ordering::Equal,
+                            "{}: {} {} {}",
+                            scheme,
+                            s0,
+                            s1,
+                            s2
+                        );
                     }
                     if cmp(v0, v1) == Ordering::Less || cmp(v1, v2) == Ordering::Less {
-                        prop_assert_eq!(cmp(v0, v2), Ordering::Less, "{}: {} {} {}", scheme, s0, s1, s2);
+                        prop_assert_eq!(
+                            cmp(v0, v2),
+                            Ordering::Less,
+                            "{}: {} {} {}",
+                            scheme,
+                            s0,
+                            s1,
+                            s2
+                        );
                     }
                     Ok(())
                 },
@@ -116,11 +161,29 @@ fn printing_and_parsing_again_gives_an_equal_version() {
             .run(&parsed(scheme), |(s, v)| {
                 let printed = v.to_string();
                 let again = Version::parse(scheme, &printed);
-                prop_assert!(again.is_ok(), "{}: {} printed as {} which does not parse", scheme, s, printed);
+                prop_assert!(
+                    again.is_ok(),
+                    "{}: {} printed as {} which does not parse",
+                    scheme,
+                    s,
+                    printed
+                );
                 let again = again.map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert!(again == v, "{}: {} -> {} is a different version", scheme, s, printed);
+                prop_assert!(
+                    again == v,
+                    "{}: {} -> {} is a different version",
+                    scheme,
+                    s,
+                    printed
+                );
                 // Normalising schemes print a canonical form; printing it again changes nothing.
-                prop_assert_eq!(again.to_string(), printed, "{}: {} is not idempotent", scheme, s);
+                prop_assert_eq!(
+                    again.to_string(),
+                    printed,
+                    "{}: {} is not idempotent",
+                    scheme,
+                    s
+                );
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{scheme}: {e}"));

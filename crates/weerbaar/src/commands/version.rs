@@ -163,7 +163,7 @@ fn sort(args: &SortArgs, input: impl BufRead, out: &mut impl Write) -> anyhow::R
         Ok(s) => s,
         Err(status) => return Ok(status),
     };
-    let mut versions: Vec<(Version, String)> = Vec::new();
+    let mut parsed: Vec<(Version, String)> = Vec::new();
     let mut failed = false;
     for (index, line) in input.lines().enumerate() {
         let line = line.with_context(|| format!("reading standard input, line {}", index + 1))?;
@@ -172,7 +172,7 @@ fn sort(args: &SortArgs, input: impl BufRead, out: &mut impl Write) -> anyhow::R
             continue;
         }
         match scheme.parse(text) {
-            Ok(v) => versions.push((v, text.to_owned())),
+            Ok(v) => parsed.push((v, text.to_owned())),
             Err(e) => {
                 eprintln!("error: line {}: {e}", index + 1);
                 failed = true;
@@ -182,8 +182,11 @@ fn sort(args: &SortArgs, input: impl BufRead, out: &mut impl Write) -> anyhow::R
     if failed {
         return Ok(Status::Failure);
     }
-    // Same scheme throughout, so every pair is comparable; stable sort keeps input order of ties.
-    versions.sort_by(|(a, _), (b, _)| a.partial_cmp(b).unwrap_or(Ordering::Equal));
+    // Same scheme throughout, so every pair is comparable. Not `slice::sort_by`: Packagist's
+    // order is not total (see weerbaar_versions::sort) and std's sort may panic on that.
+    let mut versions = weerbaar_versions::sort::sort_by(parsed, |(a, _), (b, _)| {
+        a.partial_cmp(b).unwrap_or(Ordering::Equal)
+    });
     if args.reverse {
         versions.reverse();
     }
@@ -252,7 +255,10 @@ mod tests {
 
     #[test]
     fn stdin_mode_prints_one_line_per_input_line_and_goes_on_after_errors() {
-        let (status, out) = run_lines("1.0\t2.0\nno tab here\n1:0\t2.0\r\n\n2.0\t2.0\n", Format::Table);
+        let (status, out) = run_lines(
+            "1.0\t2.0\nno tab here\n1:0\t2.0\r\n\n2.0\t2.0\n",
+            Format::Table,
+        );
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 5, "{out}");
         assert_eq!(lines[0], "<");

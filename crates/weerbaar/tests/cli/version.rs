@@ -36,10 +36,16 @@ fn compare_reads_tab_separated_pairs_from_stdin_and_keeps_going() {
 
 #[test]
 fn an_unparseable_version_names_the_reason_and_fails() {
-    let out = weerbaar(&["version", "compare", "-e", "PyPI", "1.0", "not a version!"], "");
+    let out = weerbaar(
+        &["version", "compare", "-e", "PyPI", "1.0", "not a version!"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("error: invalid pep440 version"), "{stdout}");
+    assert!(
+        stdout.starts_with("error: invalid pep440 version"),
+        "{stdout}"
+    );
     assert!(stdout.contains("column"), "{stdout}");
 }
 
@@ -49,30 +55,44 @@ fn an_unknown_ecosystem_is_a_usage_error_listing_the_supported_ones() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("unknown ecosystem \"Gentoo\""), "{stderr}");
-    assert!(stderr.contains("Debian") && stderr.contains("PyPI"), "{stderr}");
+    assert!(
+        stderr.contains("Debian") && stderr.contains("PyPI"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn compare_formats_json_and_csv() {
     let out = weerbaar(
-        &["version", "compare", "-e", "Debian", "--format", "json", "1.0", "1.0-0"],
+        &[
+            "version", "compare", "-e", "Debian", "--format", "json", "1.0", "1.0-0",
+        ],
         "",
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["result"], "=");
     assert_eq!(v["a"], "1.0");
 
-    let out = weerbaar(&["version", "compare", "-e", "Debian", "--format", "csv"], "1\t2\n");
+    let out = weerbaar(
+        &["version", "compare", "-e", "Debian", "--format", "csv"],
+        "1\t2\n",
+    );
     assert_eq!(text(&out.stdout), "line,a,b,result,error\r\n1,1,2,<,\r\n");
 }
 
 #[test]
 fn sort_orders_versions_by_the_ecosystem_rules() {
-    let out = weerbaar(&["version", "sort", "-e", "Debian"], "1.0\n1.0~rc1\n1:0.9\n0.9+b1\n");
+    let out = weerbaar(
+        &["version", "sort", "-e", "Debian"],
+        "1.0\n1.0~rc1\n1:0.9\n0.9+b1\n",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "0.9+b1\n1.0~rc1\n1.0\n1:0.9\n");
 
-    let out = weerbaar(&["version", "sort", "-e", "PyPI", "-r"], "1.0\n1.0.post1\n1.0rc1\n");
+    let out = weerbaar(
+        &["version", "sort", "-e", "PyPI", "-r"],
+        "1.0\n1.0.post1\n1.0rc1\n",
+    );
     assert_eq!(text(&out.stdout), "1.0.post1\n1.0\n1.0rc1\n");
 }
 
@@ -81,7 +101,11 @@ fn sort_refuses_to_print_a_partial_order() {
     let out = weerbaar(&["version", "sort", "-e", "PyPI"], "1.0\nnope nope\n2.0\n");
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("line 2"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 2"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -89,8 +113,14 @@ fn ecosystems_lists_every_supported_name() {
     let out = weerbaar(&["version", "ecosystems", "--format", "json"], "");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let list = v.as_array().expect("array");
-    assert!(list.iter().any(|e| e["ecosystem"] == "Rocky Linux" && e["scheme"] == "rpm"));
-    assert!(list.iter().any(|e| e["ecosystem"] == "generic" && e["scheme"] == "generic"));
+    assert!(
+        list.iter()
+            .any(|e| e["ecosystem"] == "Rocky Linux" && e["scheme"] == "rpm")
+    );
+    assert!(
+        list.iter()
+            .any(|e| e["ecosystem"] == "generic" && e["scheme"] == "generic")
+    );
 }
 
 #[test]
