@@ -8,6 +8,14 @@ pub struct ColumnMap {
     pub fields: Vec<(String, String)>,
 }
 
-pub fn import(file: &str, _bytes: &[u8], _columns: Option<&ColumnMap>) -> Result<Inventory, ImportError> {
-    Err(ImportError::new(file, ImportErrorKind::UnknownFormat, "importer not built yet"))
+pub fn import(
+    file: &str,
+    _bytes: &[u8],
+    _columns: Option<&ColumnMap>,
+) -> Result<Inventory, ImportError> {
+    Err(ImportError::new(
+        file,
+        ImportErrorKind::UnknownFormat,
+        "importer not built yet",
+    ))
 }

@@ -3,5 +3,9 @@
 use crate::{ImportError, ImportErrorKind, Inventory};
 
 pub fn import(file: &str, _bytes: &[u8]) -> Result<Inventory, ImportError> {
-    Err(ImportError::new(file, ImportErrorKind::UnknownFormat, "importer not built yet"))
+    Err(ImportError::new(
+        file,
+        ImportErrorKind::UnknownFormat,
+        "importer not built yet",
+    ))
 }

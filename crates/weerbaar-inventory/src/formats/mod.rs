@@ -46,7 +46,11 @@ pub(crate) fn import(
 pub(crate) fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         ImportError::syntax(file, Location::Line(line), "invalid UTF-8")
     })
 }
@@ -118,15 +122,21 @@ mod tests {
 
     #[test]
     fn truncated_json_names_the_line() {
-        let err = json::<Doc>("x.json", b"{\n \"items\": [\n  {\"name\": \"a\"},\n").expect_err("truncated");
+        let err = json::<Doc>("x.json", b"{\n \"items\": [\n  {\"name\": \"a\"},\n")
+            .expect_err("truncated");
         assert_eq!(err.location, Some(Location::Line(4)), "{err}");
         assert!(err.to_string().starts_with("x.json: line 4: EOF"), "{err}");
     }
 
     #[test]
     fn wrong_shape_names_the_json_path() {
-        let err = json::<Doc>("x.json", br#"{"items": [{"name": "a"}, {"name": 5}]}"#).expect_err("bad type");
-        assert_eq!(err.location, Some(Location::JsonPath("$.items[1].name".into())), "{err}");
+        let err = json::<Doc>("x.json", br#"{"items": [{"name": "a"}, {"name": 5}]}"#)
+            .expect_err("bad type");
+        assert_eq!(
+            err.location,
+            Some(Location::JsonPath("$.items[1].name".into())),
+            "{err}"
+        );
     }
 
     #[test]
