@@ -55,10 +55,17 @@
 //! list that mixes such versions gives an order that depends on the algorithm, as in Maven.
 //! Compare versions pairwise (range checks do) rather than relying on a sorted list.
 //!
+//! # Unicode
+//!
+//! Lower-casing uses Rust's Unicode tables, which are newer than Java 17's (Unicode 13): the
+//! roughly 95 letters that gained a lower-case form since then fold here but not in that Java.
+//! A capital sigma (`Σ`) is lower-cased by Unicode's Final_Sigma rule, where Java decides with
+//! its word-break iterator, so `Σ` inside a qualifier may become `σ` here and `ς` in Java.
+//!
 //! # Representation
 //!
 //! Lists only ever nest as the last item of their parent, so the tree is a chain and is stored
-//! flattened: a token sequence where [`Tok::Sub`] marks "the rest is a nested list". Comparing two
+//! flattened: a token sequence where `Tok::Sub` marks "the rest is a nested list". Comparing two
 //! versions is then one lock-step walk over both sequences with no recursion and no allocation,
 //! however deep the nesting. Numbers up to 18 digits are stored inline; longer ones and unknown
 //! qualifiers point into one text buffer that also holds the original input for `Display`.
@@ -411,8 +418,8 @@ impl SchemeVersion for MavenVersion {
         let src = if ascii {
             input
         } else {
-            // Java lower-cases the whole string before splitting it; `str::to_lowercase` applies
-            // the same Unicode mappings, final sigma included.
+            // Java lower-cases the whole string before splitting it (a lower-cased letter can
+            // even turn into two, `İ` into `i̇`); see "Unicode" above for where the tables differ.
             lowered = input.to_lowercase();
             &lowered
         };
