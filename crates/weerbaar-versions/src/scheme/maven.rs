@@ -411,7 +411,7 @@ impl SchemeVersion for MavenVersion {
                 "version longer than 256 MiB",
             ));
         }
-        let mut text = String::with_capacity(input.len() * 2);
+        let mut text = String::with_capacity(input.len() + 32);
         text.push_str(input);
         let lowered;
         let ascii = input.is_ascii();
