@@ -36,17 +36,18 @@ fn compare_reads_tab_separated_pairs_from_stdin_and_keeps_going() {
 
 #[test]
 fn an_unparseable_version_names_the_reason_and_fails() {
-    let out = weerbaar(
-        &["version", "compare", "-e", "PyPI", "1.0", "not a version!"],
-        "",
-    );
+    let out = weerbaar(&["version", "compare", "-e", "npm", "1.0.0", "1.2.x"], "");
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("error: invalid pep440 version"),
+        stdout.starts_with("error: invalid semver version \"1.2.x\""),
         "{stdout}"
     );
-    assert!(stdout.contains("column"), "{stdout}");
+    assert!(stdout.contains("(at column 5)"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("1.2.x"),
+        "the reason also goes to stderr"
+    );
 }
 
 #[test]
@@ -98,7 +99,7 @@ fn sort_orders_versions_by_the_ecosystem_rules() {
 
 #[test]
 fn sort_refuses_to_print_a_partial_order() {
-    let out = weerbaar(&["version", "sort", "-e", "PyPI"], "1.0\nnope nope\n2.0\n");
+    let out = weerbaar(&["version", "sort", "-e", "npm"], "1.0.0\n1.x\n2.0.0\n");
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(
