@@ -1,0 +1,173 @@
+//! Everything that differs between SQLite and PostgreSQL, in one place.
+//!
+//! The rest of the crate writes one SQL dialect: `$n` placeholders (which SQLite accepts too),
+//! `ON CONFLICT … DO UPDATE`, BIGINT/INTEGER timestamps in Unix seconds and TEXT for everything
+//! else. What cannot be shared is here: connection set-up, the migration lock, and the migration
+//! files themselves (kept per backend, as vaultwarden does, so each can use its native types).
+
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, Executor, Pool, Transaction};
+
+use crate::StoreError;
+
+/// The database behind a [`crate::Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One schema migration: its version and its SQL per backend.
+struct Migration {
+    version: i64,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sqlite: include_str!("migrations/sqlite/0001_inventory.sql"),
+    postgres: include_str!("migrations/postgres/0001_inventory.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+impl Backend {
+    /// Picks the backend from a database URL.
+    ///
+    /// # Errors
+    /// [`StoreError::UnsupportedUrl`].
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl {
+                url: redact(url),
+            })
+        }
+    }
+
+    /// Opens a pool with the per-connection settings this backend needs.
+    pub(crate) async fn connect(self, url: &str) -> Result<Pool<Any>, StoreError> {
+        sqlx::any::install_default_drivers();
+        let options = AnyPoolOptions::new();
+        let pool = match self {
+            // WAL lets readers (the web UI) run while an import writes; foreign keys are off by
+            // default in SQLite; the busy timeout makes concurrent CLI runs wait instead of fail.
+            Backend::Sqlite => {
+                options
+                    .max_connections(4)
+                    .after_connect(|conn: &mut AnyConnection, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(8).connect(url).await?,
+        };
+        Ok(pool)
+    }
+
+    /// Takes the lock that serialises migrations between instances starting at the same time.
+    async fn lock_for_migration(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
+        match self {
+            // Held until the transaction ends; the key is arbitrary but fixed.
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock(74657272)")
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            // A write takes SQLite's RESERVED lock at once, so a second process waits (busy
+            // timeout) before it reads the applied versions, not after.
+            Backend::Sqlite => {
+                sqlx::query("DELETE FROM schema_migrations WHERE version < 0")
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies every migration not yet applied, in one transaction.
+    pub(crate) async fn migrate(self, pool: &Pool<Any>) -> Result<(), StoreError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations \
+             (version BIGINT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .execute(pool)
+        .await?;
+        let mut tx = pool.begin().await?;
+        self.lock_for_migration(&mut tx).await?;
+        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&mut *tx)
+            .await?;
+        let current = current.unwrap_or(0);
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let sql = match self {
+                Backend::Sqlite => migration.sqlite,
+                Backend::Postgres => migration.postgres,
+            };
+            (&mut *tx).execute(sql).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(migration.version)
+                .bind(crate::now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Hides a password in a URL before it reaches an error message or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db.example/weerbaar"),
+            "postgres://app:***@db.example/weerbaar"
+        );
+        assert_eq!(redact("postgres://app@db/w"), "postgres://app@db/w");
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+        let err = Backend::from_url("mysql://root:pw@h/db").expect_err("unsupported");
+        assert!(!err.to_string().contains("pw@"), "{err}");
+    }
+}
