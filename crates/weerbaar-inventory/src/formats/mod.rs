@@ -1,6 +1,6 @@
 //! One module per inventory format, and the helpers they share for located errors.
 
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::model::Location;
 use crate::{Format, ImportError, ImportOptions, Inventory};
@@ -56,8 +56,11 @@ pub(crate) fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportErr
 }
 
 /// Deserialises JSON into `T`; errors name the line and column of a syntax error, or the JSON
-/// path of a value that has the wrong shape.
-pub(crate) fn json<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, ImportError> {
+/// path of a value that has the wrong shape. `T` may borrow strings from `bytes`.
+pub(crate) fn json<'de, T: Deserialize<'de>>(
+    file: &str,
+    bytes: &'de [u8],
+) -> Result<T, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
