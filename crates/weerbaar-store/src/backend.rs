@@ -45,9 +45,7 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::UnsupportedUrl {
-                url: redact(url),
-            })
+            Err(StoreError::UnsupportedUrl { url: redact(url) })
         }
     }
 

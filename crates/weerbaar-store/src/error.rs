@@ -6,7 +6,9 @@ pub enum StoreError {
     #[error("unsupported database URL {url:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
     UnsupportedUrl { url: String },
     /// A tenant id that is not a valid slug.
-    #[error("invalid tenant id {id:?}: use 1–63 lowercase letters, digits and hyphens, starting with a letter or digit")]
+    #[error(
+        "invalid tenant id {id:?}: use 1–63 lowercase letters, digits and hyphens, starting with a letter or digit"
+    )]
     InvalidTenant { id: String },
     /// The tenant does not exist.
     #[error("unknown tenant {id:?}; create it first with `weerbaar tenant add {id}`")]
@@ -18,7 +20,9 @@ pub enum StoreError {
     #[error("invalid asset name {name:?}: {reason}")]
     InvalidAsset { name: String, reason: &'static str },
     /// The database schema is newer than this binary knows.
-    #[error("the database is at schema version {found}, newer than this weerbaar ({known}); upgrade weerbaar")]
+    #[error(
+        "the database is at schema version {found}, newer than this weerbaar ({known}); upgrade weerbaar"
+    )]
     SchemaTooNew { found: i64, known: i64 },
     /// The database refused an operation.
     #[error("database error: {0}")]

@@ -386,12 +386,11 @@ fn asset_from_row(row: &AnyRow) -> Result<Asset, StoreError> {
 
 fn component_from_row(row: &AnyRow) -> Result<StoredComponent, StoreError> {
     let location: String = row.try_get("source_location")?;
-    let location: Location =
-        serde_json::from_str(&location).map_err(|e| StoreError::Corrupt {
-            table: "components",
-            column: "source_location",
-            reason: e.to_string(),
-        })?;
+    let location: Location = serde_json::from_str(&location).map_err(|e| StoreError::Corrupt {
+        table: "components",
+        column: "source_location",
+        reason: e.to_string(),
+    })?;
     Ok(StoredComponent {
         component: Component {
             ecosystem: row.try_get("ecosystem")?,

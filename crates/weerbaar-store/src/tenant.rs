@@ -84,9 +84,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
-            return Err(StoreError::TenantExists {
-                id: id.to_string(),
-            });
+            return Err(StoreError::TenantExists { id: id.to_string() });
         }
         audit(
             &mut tx,
@@ -110,9 +108,10 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let rows = sqlx::query("SELECT tenant_id, name, created_at FROM tenants ORDER BY tenant_id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT tenant_id, name, created_at FROM tenants ORDER BY tenant_id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(tenant_from_row).collect()
     }
 
@@ -121,15 +120,14 @@ impl Store {
     /// # Errors
     /// [`StoreError::UnknownTenant`], or a database error.
     pub async fn tenant(&self, id: &TenantId) -> Result<Tenant, StoreError> {
-        let row = sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
         match row {
             Some(row) => tenant_from_row(&row),
-            None => Err(StoreError::UnknownTenant {
-                id: id.to_string(),
-            }),
+            None => Err(StoreError::UnknownTenant { id: id.to_string() }),
         }
     }
 }
