@@ -1,1 +1,5 @@
+//! All integration tests of weerbaar-store, built into one binary. Every store test runs on
+//! SQLite and on PostgreSQL.
+
+mod backends;
 mod store;

@@ -30,7 +30,7 @@ CREATE TABLE components (
     asset_key        TEXT    NOT NULL,
     component_key    TEXT    NOT NULL,
     ecosystem        TEXT,
-    name             TEXT    NOT NULL,
+    name             TEXT    NOT NULL CHECK (name <> ''),
     version          TEXT,
     purl             TEXT,
     cpe              TEXT,
