@@ -206,13 +206,26 @@ fn finish(
     {
         return Ok(());
     }
-    let Some((version, _)) = para.version.filter(|(v, _)| !v.is_empty()) else {
+    let Some((version, version_line)) = para.version.filter(|(v, _)| !v.is_empty()) else {
         return Err(ImportError::invalid(
             file,
             Location::Line(name_line),
             format!("installed package {name} has no Version"),
         ));
     };
+    // Neither can hold whitespace in dpkg; one that does means a damaged or hand-edited file.
+    for (what, value, line) in [
+        ("Package", name, name_line),
+        ("Version", version, version_line),
+    ] {
+        if value.contains(char::is_whitespace) {
+            return Err(ImportError::invalid(
+                file,
+                Location::Line(line),
+                format!("{what} {:?} contains whitespace", truncate(value)),
+            ));
+        }
+    }
     let (source_name, source_version) = match para.source {
         Some((value, line)) => {
             let (src, src_version) = parse_source_field(value)
@@ -468,6 +481,14 @@ Version: 2.0
         assert!(e.reason.contains("Status"), "{e}");
         let e = parse_err("Package: a\nStatus: install ok wobbly\nVersion: 1\n");
         assert_eq!(e.location, Some(Location::Line(2)), "{e}");
+    }
+
+    #[test]
+    fn whitespace_in_name_or_version_is_an_error() {
+        let e = parse_err("Package: a b\nStatus: install ok installed\nVersion: 1\n");
+        assert_eq!(e.location, Some(Location::Line(1)), "{e}");
+        let e = parse_err("Package: a\nStatus: install ok installed\nVersion: 1 2\n");
+        assert_eq!(e.location, Some(Location::Line(3)), "{e}");
     }
 
     #[test]
