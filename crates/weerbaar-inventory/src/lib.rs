@@ -16,7 +16,9 @@
 //!   XML entity declarations are refused outright (no billion-laughs expansion).
 //! * **Evidence kept.** Every [`model::Component`] records where it was read from.
 
+pub mod collect;
 mod error;
+pub mod export;
 mod format;
 mod formats;
 mod inventory;

@@ -1,4 +1,11 @@
 //! All integration tests of weerbaar-inventory, built into one binary.
 
+mod apk;
+mod collect;
 mod cyclonedx;
+mod dpkg;
+mod export;
+mod os_release;
+mod osquery;
+mod rpm;
 mod spdx;
