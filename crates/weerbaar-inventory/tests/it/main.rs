@@ -1,1 +1,2 @@
-mod placeholder {}
+mod csv_import;
+mod lockfile;
