@@ -96,7 +96,11 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, ImportError> {
         .unwrap_or(file)
         .to_ascii_lowercase();
 
-    if text.starts_with('{') || text.starts_with('[') {
+    // `[[package]]` (a Cargo.lock v1 or poetry.lock without its comment line) is TOML, not JSON.
+    let json_array = text
+        .strip_prefix('[')
+        .is_some_and(|rest| rest.trim_start().starts_with(['{', ']']));
+    if text.starts_with('{') || json_array {
         return detect_json(file, text, &base);
     }
     if text.starts_with('<') {
@@ -145,6 +149,10 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, ImportError> {
     }
     if base.starts_with("requirements") || looks_like_requirements(text) {
         return Ok(Format::Requirements);
+    }
+    // Before the rpm heuristic: a tab-separated export with five columns looks like `--qf` output.
+    if base.ends_with(".csv") || base.ends_with(".tsv") {
+        return Ok(Format::Csv);
     }
     if looks_like_rpm_qa(text) {
         return Ok(Format::RpmQa);

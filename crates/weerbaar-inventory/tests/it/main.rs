@@ -2,9 +2,11 @@
 
 mod apk;
 mod collect;
+mod csv_import;
 mod cyclonedx;
 mod dpkg;
 mod export;
+mod lockfile;
 mod os_release;
 mod osquery;
 mod rpm;
