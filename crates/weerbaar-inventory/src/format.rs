@@ -150,7 +150,11 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, ImportError> {
     if base.starts_with("requirements") || looks_like_requirements(text) {
         return Ok(Format::Requirements);
     }
-    // Before the rpm heuristic: a tab-separated export with five columns looks like `--qf` output.
+    // weerbaar's `rpm -qa --qf` form has a signature no spreadsheet export has (an epoch column
+    // and a `.src.rpm` column), so it wins over a `.tsv` name; the looser NEVRA guess does not.
+    if looks_like_rpm_qf(text) {
+        return Ok(Format::RpmQa);
+    }
     if base.ends_with(".csv") || base.ends_with(".tsv") {
         return Ok(Format::Csv);
     }
@@ -212,6 +216,22 @@ fn looks_like_requirements(text: &str) -> bool {
         pinned += 1;
     }
     pinned > 0
+}
+
+/// Every line is `NAME\tEPOCH\tVERSION\tRELEASE\tARCH\tSOURCERPM` (see `formats::rpm`).
+fn looks_like_rpm_qf(text: &str) -> bool {
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(50)
+        .peekable();
+    lines.peek().is_some()
+        && lines.all(|line| {
+            let fields: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
+            fields.len() == 6
+                && (fields[1] == "(none)" || fields[1].bytes().all(|b| b.is_ascii_digit()))
+                && (fields[5] == "(none)" || fields[5].ends_with(".src.rpm"))
+        })
 }
 
 fn looks_like_rpm_qa(text: &str) -> bool {

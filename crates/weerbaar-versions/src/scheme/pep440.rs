@@ -303,11 +303,11 @@ fn push_num(buf: &mut KeyBuf, digits: &[u8]) {
         .position(|&b| b != b'0')
         .unwrap_or(digits.len());
     let significant = digits.get(first_nonzero..).unwrap_or_default();
-    if significant.len() <= 20 {
-        if let Some(n) = parse_u64(significant).filter(|&n| n <= SMALL_MAX) {
-            buf.push(n + 1);
-            return;
-        }
+    if significant.len() <= 20
+        && let Some(n) = parse_u64(significant).filter(|&n| n <= SMALL_MAX)
+    {
+        buf.push(n + 1);
+        return;
     }
     buf.push(BIG);
     buf.push(significant.len() as u64);

@@ -82,17 +82,16 @@ fn dart_int(s: &[u8]) -> Option<i64> {
     if digits.is_empty() {
         return None;
     }
-    if let [b'0', x, hex @ ..] = digits {
-        if (*x | 0x20) == b'x' {
-            let magnitude = accumulate(hex, 16)?;
-            return if negative {
-                i64::try_from(-i128::from(magnitude)).ok()
-            } else {
-                // A positive hex literal may use all 64 bits; the VM reads it as two's
-                // complement.
-                Some(i64::from_ne_bytes(magnitude.to_ne_bytes()))
-            };
-        }
+    if let [b'0', x, hex @ ..] = digits
+        && (*x | 0x20) == b'x'
+    {
+        let magnitude = accumulate(hex, 16)?;
+        return if negative {
+            i64::try_from(-i128::from(magnitude)).ok()
+        } else {
+            // A positive hex literal may use all 64 bits; the VM reads it as two's complement.
+            Some(i64::from_ne_bytes(magnitude.to_ne_bytes()))
+        };
     }
     let magnitude = i128::from(accumulate(digits, 10)?);
     i64::try_from(if negative { -magnitude } else { magnitude }).ok()
