@@ -209,7 +209,7 @@ fn corpus<T: SchemeVersion>(name: &str) -> Vec<String> {
         let varied: String = shape
             .chars()
             .map(|c| match c.to_digit(10) {
-                Some(_) if rng.next() % 3 == 0 => {
+                Some(_) if rng.next().is_multiple_of(3) => {
                     char::from_digit((rng.next() % 10) as u32, 10).unwrap_or(c)
                 }
                 _ => c,

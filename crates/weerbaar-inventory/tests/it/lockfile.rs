@@ -68,16 +68,16 @@ fn workspace_cargo_lock_matches_an_independent_scan() {
     let mut expected = Vec::new();
     let mut current: Option<(usize, BTreeMap<&str, &str>)> = None;
     let mut flush = |block: Option<(usize, BTreeMap<&str, &str>)>| {
-        if let Some((line, fields)) = block {
-            if let Some(source) = fields.get("source") {
-                expected.push((
-                    fields["name"].to_owned(),
-                    fields["version"].to_owned(),
-                    source.starts_with("registry+https://github.com/rust-lang/crates.io-index")
-                        || source.starts_with("sparse+https://index.crates.io/"),
-                    line,
-                ));
-            }
+        if let Some((line, fields)) = block
+            && let Some(source) = fields.get("source")
+        {
+            expected.push((
+                fields["name"].to_owned(),
+                fields["version"].to_owned(),
+                source.starts_with("registry+https://github.com/rust-lang/crates.io-index")
+                    || source.starts_with("sparse+https://index.crates.io/"),
+                line,
+            ));
         }
     };
     for (i, line) in text.lines().enumerate() {

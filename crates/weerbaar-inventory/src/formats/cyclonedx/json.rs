@@ -104,10 +104,10 @@ fn entry<'a>(c: &'a Component<'a>, location: Location) -> Entry<'a> {
     let party = |p: &'a Option<Party<'a>>| p.as_ref().and_then(|p| borrow(&p.name));
     let mut props = Props::default();
     for property in &c.properties {
-        if let (Some(name), Some(value)) = (&property.name, &property.value) {
-            if let Some(key) = PropKey::of(&name.0) {
-                props.set(key, Cow::Borrowed(&value.0));
-            }
+        if let (Some(name), Some(value)) = (&property.name, &property.value)
+            && let Some(key) = PropKey::of(&name.0)
+        {
+            props.set(key, Cow::Borrowed(&value.0));
         }
     }
     Entry {

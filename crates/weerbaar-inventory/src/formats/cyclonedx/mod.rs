@@ -357,10 +357,9 @@ impl<'f> Collector<'f> {
     fn convert(&mut self, mut entry: Entry<'_>, order: usize) -> Option<Component> {
         if entry.kind() == Some("operating-system")
             && self.os.as_ref().is_none_or(|(first, _)| order < *first)
+            && let Some(os) = entry.operating_system()
         {
-            if let Some(os) = entry.operating_system() {
-                self.os = Some((order, os));
-            }
+            self.os = Some((order, os));
         }
         if entry.kind().is_some_and(|k| SKIPPED_TYPES.contains(&k)) {
             return None;

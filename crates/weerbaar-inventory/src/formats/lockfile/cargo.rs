@@ -53,17 +53,17 @@ const CRATES_IO: [&str; 2] = [
 pub fn import(file: &str, bytes: &[u8]) -> Result<Inventory, ImportError> {
     let text = crate::formats::utf8(file, bytes)?;
     let lock: Lock = toml(file, text)?;
-    if let Some(version) = &lock.version {
-        if !(1..=4).contains(version.get_ref()) {
-            return Err(ImportError::invalid(
-                file,
-                Location::Line(line_at(text, version.span().start)),
-                format!(
-                    "Cargo.lock version {} is not supported (versions 1 to 4 are)",
-                    version.get_ref()
-                ),
-            ));
-        }
+    if let Some(version) = &lock.version
+        && !(1..=4).contains(version.get_ref())
+    {
+        return Err(ImportError::invalid(
+            file,
+            Location::Line(line_at(text, version.span().start)),
+            format!(
+                "Cargo.lock version {} is not supported (versions 1 to 4 are)",
+                version.get_ref()
+            ),
+        ));
     }
     let Some(packages) = lock.package else {
         return Err(ImportError::invalid(

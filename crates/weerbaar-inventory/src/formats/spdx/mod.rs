@@ -280,10 +280,10 @@ fn assemble(file: &str, format: Format, document: &Document) -> Result<Inventory
     let mut seen = HashSet::new();
     let mut describe = |id: &str| {
         // No let-chain: the workspace's minimum Rust is 1.85.
-        if let Some(&i) = index.get(id.trim()) {
-            if seen.insert(i) {
-                described.push(i);
-            }
+        if let Some(&i) = index.get(id.trim())
+            && seen.insert(i)
+        {
+            described.push(i);
         }
     };
     for id in &document.describes {
