@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::Format;
-use crate::model::{AssetKind, Component, Criticality, Exposure, OperatingSystem};
+use crate::model::{AssetKind, Component, Criticality, Exposure, OperatingSystem, Source};
 
 /// The result of importing one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -12,6 +12,26 @@ pub struct Inventory {
     pub format: Format,
     /// Usually one asset; asset-inventory CSVs and multi-host osquery results give several.
     pub assets: Vec<ImportedAsset>,
+    /// What the import dropped or could not interpret, with where it was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// Something an import skipped or corrected, reported to the user instead of hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub source: Source,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            self.source.file, self.source.location, self.message
+        )
+    }
 }
 
 /// An asset as one file describes it.
@@ -47,6 +67,7 @@ impl Inventory {
         Self {
             format,
             assets: vec![asset],
+            warnings: Vec::new(),
         }
     }
 

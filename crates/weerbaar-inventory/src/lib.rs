@@ -17,6 +17,7 @@
 //! * **Evidence kept.** Every [`model::Component`] records where it was read from.
 
 pub mod collect;
+mod enrich;
 mod error;
 pub mod export;
 mod format;
@@ -27,10 +28,11 @@ pub mod model;
 use std::io::Read;
 use std::path::Path;
 
+pub use enrich::enrich;
 pub use error::{ImportError, ImportErrorKind};
 pub use format::{Format, detect};
 pub use formats::csv::ColumnMap;
-pub use inventory::{ImportedAsset, Inventory};
+pub use inventory::{ImportedAsset, Inventory, Warning};
 
 /// The default size limit for one inventory file: large enough for a 100k-component SBOM with
 /// hashes and licences, small enough that a mistaken 2 GB upload is refused at once.

@@ -476,6 +476,7 @@ pub fn import(
     Ok(Inventory {
         format: Format::Csv,
         assets: assets.into_iter().map(|b| b.asset).collect(),
+        warnings: Vec::new(),
     })
 }
 

@@ -198,6 +198,7 @@ pub fn import(file: &str, bytes: &[u8]) -> Result<Inventory, ImportError> {
     Ok(Inventory {
         format: Format::OsqueryJson,
         assets,
+        warnings: Vec::new(),
     })
 }
 
