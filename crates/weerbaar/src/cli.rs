@@ -1,5 +1,7 @@
 //! The command-line interface: every command, flag and its help text.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
@@ -16,8 +18,31 @@ use crate::output::Format;
     max_term_width = 100
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Where weerbaar keeps its data.
+#[derive(Debug, Args)]
+pub struct StorageArgs {
+    /// Directory of the default SQLite database [default: $XDG_DATA_HOME/weerbaar, or
+    /// ~/.local/share/weerbaar]
+    #[arg(long, global = true, env = "WEERBAAR_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database URL instead of the data directory: `postgres://USER@HOST/DB` or
+    /// `sqlite://PATH`. The password is never printed.
+    #[arg(
+        long,
+        global = true,
+        env = "WEERBAAR_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,6 +50,156 @@ pub enum Command {
     /// Compare and sort package versions exactly as each ecosystem's own tool does.
     #[command(subcommand)]
     Version(VersionCommand),
+
+    /// Manage tenants: the municipalities (and the provider) whose data weerbaar keeps apart.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+
+    /// Import, list and show what is installed on each asset.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+
+    /// Inventory this machine (or a mounted root filesystem) as a CycloneDX 1.6 SBOM.
+    ///
+    /// Reads os-release and the dpkg, apk or rpm package database under ROOT and writes CycloneDX
+    /// 1.6 JSON to standard output or to --output.
+    Collect(CollectArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant.
+    Add(TenantAddArgs),
+    /// List the tenants.
+    List(FormatArg),
+}
+
+#[derive(Debug, Args)]
+pub struct TenantAddArgs {
+    /// The tenant's id: lowercase letters, digits and hyphens (`gemeente-diest`).
+    pub id: String,
+    /// The tenant's display name [default: the id].
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Import inventory files (SBOMs, package databases, lockfiles, osquery results, CSV exports).
+    ///
+    /// Every file is parsed before anything is stored; if one fails, nothing is stored. With
+    /// --asset, all files describe that one asset (for example its os-release and its dpkg
+    /// status); without it, each file names its own assets. Re-importing an asset replaces its
+    /// component set; components that stay keep their first-seen date.
+    #[command(
+        after_help = "Formats (detected from the content unless --format is given):\n  \
+        cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value, dpkg-status, rpm-qa,\n  \
+        apk-installed, os-release, osquery-json, cargo-lock, package-lock, requirements,\n  \
+        poetry-lock, composer-lock, gemfile-lock, csv\n\n\
+        Examples:\n  \
+        weerbaar inventory import --tenant diest --asset web01 /etc/os-release /var/lib/dpkg/status\n  \
+        weerbaar inventory import --tenant diest --preset lansweeper software.csv"
+    )]
+    Import(ImportArgs),
+    /// List a tenant's assets with their component counts.
+    List(ListArgs),
+    /// Show one asset and every component on it.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TenantArg {
+    /// The tenant (see `weerbaar tenant list`).
+    #[arg(long, short = 't', env = "WEERBAAR_TENANT", value_name = "TENANT")]
+    pub tenant: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+
+    /// The files to import.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The asset these files describe (required when a file does not name its asset).
+    #[arg(long, short = 'a', value_name = "NAME")]
+    pub asset: Option<String>,
+
+    /// The input format, instead of detecting it from the content.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// CSV column mapping: `asset=Computer,name=Software,version=Version,vendor=Publisher`.
+    #[arg(long, value_name = "MAP", conflicts_with = "preset")]
+    pub map: Option<String>,
+
+    /// A saved CSV column mapping (lansweeper, intune, pdq, weerbaar).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "512M")]
+    pub max_size: String,
+
+    /// Asset kind: host, appliance, application, cloud-service.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Zone or environment, e.g. "town hall LAN".
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Who is responsible for the asset.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// critical, high, normal or low.
+    #[arg(long)]
+    pub criticality: Option<String>,
+    /// internet-facing or internal.
+    #[arg(long)]
+    pub exposure: Option<String>,
+    /// A tag; repeat for several.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Output format of the import summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The asset's name.
+    pub asset: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The root filesystem to inventory (a mounted image or container root).
+    #[arg(long, default_value = "/", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Write the SBOM here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,11 +10,20 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod output;
+mod storage;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(status) => status.into(),
+        // `weerbaar inventory show … | head` closes the pipe early; that is not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             commands::Status::Failure.into()

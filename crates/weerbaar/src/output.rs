@@ -49,3 +49,56 @@ mod tests {
         );
     }
 }
+
+/// The time zone of every time shown to people: weerbaar's users are Belgian municipalities.
+const DISPLAY_ZONE: &str = "Europe/Brussels";
+
+/// A stored timestamp (Unix seconds) as Brussels local time, for tables.
+pub fn local_time(seconds: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_second(seconds) else {
+        return seconds.to_string();
+    };
+    match jiff::tz::TimeZone::get(DISPLAY_ZONE) {
+        Ok(tz) => ts
+            .to_zoned_datetime(tz)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => ts.strftime("%Y-%m-%d %H:%MZ").to_string(),
+    }
+}
+
+/// A stored timestamp as RFC 3339 UTC, for JSON and CSV (machine-readable and zone-free).
+pub fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |ts| ts.to_string())
+}
+
+/// Writes rows as an aligned text table with a header.
+pub fn table(out: &mut impl Write, headers: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            if i + 1 < widths.len() {
+                text.extend(std::iter::repeat_n(
+                    ' ',
+                    width.saturating_sub(cell.chars().count()),
+                ));
+            }
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(out, &mut headers.iter().copied())?;
+    for row in rows {
+        line(out, &mut row.iter().map(String::as_str))?;
+    }
+    Ok(())
+}

@@ -2,8 +2,13 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use crate::cli::{Cli, Command};
 
+mod collect;
+mod inventory;
+mod tenant;
 mod version;
 
 /// How a command ended, as the exit code documented in `weerbaar --help`.
@@ -31,5 +36,16 @@ impl From<Status> for ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Version(cmd) => version::run(cmd),
+        Command::Collect(args) => collect::run(&args),
+        Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
+        Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
     }
+}
+
+/// The async runtime for commands that use the database; commands that don't never start one.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
