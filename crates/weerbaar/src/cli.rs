@@ -45,6 +45,8 @@ pub struct StorageArgs {
     pub database: Option<String>,
 }
 
+// Parsed once per process: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare and sort package versions exactly as each ecosystem's own tool does.
@@ -90,6 +92,7 @@ pub struct FormatArg {
     pub format: Format,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum InventoryCommand {
     /// Import inventory files (SBOMs, package databases, lockfiles, osquery results, CSV exports).

@@ -35,21 +35,6 @@ pub fn csv_record(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
     out.write_all(b"\r\n")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_only_when_needed() {
-        let mut v = Vec::new();
-        csv_record(&mut v, &["1.0", "a,b", "say \"x\""]).expect("write to Vec");
-        assert_eq!(
-            String::from_utf8(v).expect("utf8"),
-            "1.0,\"a,b\",\"say \"\"x\"\"\"\r\n"
-        );
-    }
-}
-
 /// The time zone of every time shown to people: weerbaar's users are Belgian municipalities.
 const DISPLAY_ZONE: &str = "Europe/Brussels";
 
@@ -101,4 +86,19 @@ pub fn table(out: &mut impl Write, headers: &[&str], rows: &[Vec<String>]) -> io
         line(out, &mut row.iter().map(String::as_str))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        let mut v = Vec::new();
+        csv_record(&mut v, &["1.0", "a,b", "say \"x\""]).expect("write to Vec");
+        assert_eq!(
+            String::from_utf8(v).expect("utf8"),
+            "1.0,\"a,b\",\"say \"\"x\"\"\"\r\n"
+        );
+    }
 }
