@@ -77,6 +77,33 @@ impl Backend {
         Ok(pool)
     }
 
+    /// `VALUES` rows of bind parameters for a multi-row INSERT: `(?,?),(?,?)` on SQLite,
+    /// `($1,$2),($3,$4)` on PostgreSQL.
+    ///
+    /// SQLite accepts `$n` too, but resolves each named parameter with a linear scan
+    /// (`sqlite3_bind_parameter_name`), which makes a 7,500-parameter statement quadratic: a
+    /// 100k-component import spent 87% of 20 s there. Anonymous `?` skips the lookup.
+    pub(crate) fn values_rows(self, rows: usize, columns: usize) -> String {
+        let mut sql = String::with_capacity(rows * columns * 6);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ",(" });
+            for col in 0..columns {
+                if col > 0 {
+                    sql.push(',');
+                }
+                match self {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => {
+                        sql.push('$');
+                        sql.push_str(&(row * columns + col + 1).to_string());
+                    }
+                }
+            }
+            sql.push(')');
+        }
+        sql
+    }
+
     /// Takes the lock that serialises migrations between instances starting at the same time.
     async fn lock_for_migration(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
         match self {
@@ -156,6 +183,12 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_rows_use_each_backends_cheap_placeholders() {
+        assert_eq!(Backend::Sqlite.values_rows(2, 2), "(?,?),(?,?)");
+        assert_eq!(Backend::Postgres.values_rows(2, 2), "($1,$2),($3,$4)");
+    }
 
     #[test]
     fn passwords_never_reach_messages() {

@@ -10,7 +10,7 @@ use weerbaar_inventory::model::{
 };
 use weerbaar_inventory::{Format, ImportedAsset};
 
-use crate::{Store, StoreError, TenantId, audit, now};
+use crate::{Backend, Store, StoreError, TenantId, audit, now};
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const INSERT_BATCH: usize = 500;
@@ -137,7 +137,7 @@ impl Store {
         let at = now();
         let mut summaries = Vec::with_capacity(imports.len());
         for import in imports {
-            let summary = import_one(&mut tx, tenant, import, at).await?;
+            let summary = import_one(self.backend, &mut tx, tenant, import, at).await?;
             audit(
                 &mut tx,
                 tenant,
@@ -222,6 +222,7 @@ impl Store {
 }
 
 async fn import_one(
+    backend: Backend,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant: &TenantId,
     import: &AssetImport<'_>,
@@ -303,19 +304,7 @@ async fn import_one(
              version, purl, cpe, vendor, source_name, source_version, source_file, \
              source_location, first_seen, last_seen) VALUES ",
         );
-        for row in 0..chunk.len() {
-            if row > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for col in 0..COMPONENT_COLUMNS {
-                if col > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("${}", row * COMPONENT_COLUMNS + col + 1));
-            }
-            sql.push(')');
-        }
+        sql.push_str(&backend.values_rows(chunk.len(), COMPONENT_COLUMNS));
         // Built only from placeholders and constant column names: no user text reaches the SQL.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (ckey, c) in chunk {
