@@ -49,6 +49,13 @@ pub struct StorageArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show weerbaar at work on this machine: inventory it and a demo application, then list them.
+    ///
+    /// Creates the `demo` tenant in the data directory (once), inventories this machine
+    /// (os-release and its package database) and imports weerbaar's built-in demo SBOM of a
+    /// civil-affairs portal. Safe to run again: it re-imports both.
+    Demo,
+
     /// Compare and sort package versions exactly as each ecosystem's own tool does.
     #[command(subcommand)]
     Version(VersionCommand),

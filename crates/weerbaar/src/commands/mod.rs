@@ -7,6 +7,7 @@ use anyhow::Context;
 use crate::cli::{Cli, Command};
 
 mod collect;
+mod demo;
 mod inventory;
 mod tenant;
 mod version;
@@ -35,6 +36,7 @@ impl From<Status> for ExitCode {
 /// Runs the chosen command.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
+        Command::Demo => runtime()?.block_on(demo::run(&cli.storage)),
         Command::Version(cmd) => version::run(cmd),
         Command::Collect(args) => collect::run(&args),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),

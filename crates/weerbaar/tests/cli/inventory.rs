@@ -386,3 +386,43 @@ fn collect_on_this_machine_counts_every_installed_dpkg_package() {
         .count();
     assert_eq!(debs, installed);
 }
+
+#[test]
+fn demo_inventories_this_machine_and_the_demo_portal() {
+    let d = DataDir::new("demo");
+    let out = d.ok(&["demo"]);
+    assert!(out.contains("burgerzaken-portal"), "{out}");
+    let list = d.assets("demo");
+    let portal = list
+        .as_array()
+        .and_then(|l| l.iter().find(|a| a["name"] == "burgerzaken-portal"))
+        .expect("portal imported");
+    assert_eq!(portal["components"], 9);
+    assert_eq!(portal["criticality"], "critical");
+    // Running it again re-imports; nothing is duplicated.
+    d.ok(&["demo"]);
+    let again = d.assets("demo");
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        again.as_array().map(Vec::len)
+    );
+    let show: serde_json::Value = serde_json::from_str(&d.ok(&[
+        "inventory",
+        "show",
+        "-t",
+        "demo",
+        "burgerzaken-portal",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert!(
+        show["components"]
+            .as_array()
+            .is_some_and(|cs| cs
+                .iter()
+                .any(|c| c["name"] == "org.apache.logging.log4j:log4j-core"
+                    && c["ecosystem"] == "Maven")),
+        "{show}"
+    );
+}
