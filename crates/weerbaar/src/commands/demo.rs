@@ -83,7 +83,7 @@ pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
             asset,
             name: &machine_name,
             file: "/",
-            format: Format::DpkgStatus,
+            format: machine_format,
         });
     }
     store
