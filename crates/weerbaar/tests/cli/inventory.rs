@@ -426,3 +426,31 @@ fn demo_inventories_this_machine_and_the_demo_portal() {
         "{show}"
     );
 }
+
+#[test]
+fn a_two_gigabyte_file_is_refused_before_it_is_read() {
+    let d = DataDir::new("huge");
+    d.ok(&["tenant", "add", "tienen"]);
+    // Sparse: 2 GiB on paper, no disk used. The refusal must come from the size check, not from
+    // running out of memory while reading.
+    let path = d.0.join("huge.cdx.json");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(2 << 30).expect("sparse 2 GiB file");
+    drop(file);
+    let out = d.run(&[
+        "inventory",
+        "import",
+        "-t",
+        "tienen",
+        "--asset",
+        "x",
+        &path.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("huge.cdx.json"), "{stderr}");
+    assert!(
+        stderr.contains("file is 2147483648 bytes, above the import limit of 536870912 bytes"),
+        "{stderr}"
+    );
+}
