@@ -68,14 +68,28 @@ pub struct StoredComponent {
 
 /// The identity of a component on an asset: the same package at the same version keeps its
 /// first-seen date across imports; an upgrade is a new component (and the old one disappears).
+///
+/// Stored as a 128-bit FNV-1a hash of (ecosystem, name, version, purl) in hex: a fixed 32 bytes
+/// keeps the primary-key index small (a 100k-component import writes it 100k times), the hash is
+/// stable across Rust versions (unlike `DefaultHasher`), and 128 bits make a collision within one
+/// asset's components practically impossible.
 fn component_key(c: &Component) -> String {
-    format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut hash = OFFSET;
+    let fields = [
         c.ecosystem.as_deref().unwrap_or(""),
-        c.name,
+        c.name.as_str(),
         c.version.as_deref().unwrap_or(""),
-        c.purl.as_deref().unwrap_or("")
-    )
+        c.purl.as_deref().unwrap_or(""),
+    ];
+    for field in fields {
+        for &byte in field.as_bytes().iter().chain(&[0x1f]) {
+            hash ^= u128::from(byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
 }
 
 /// Asset names are matched case-insensitively: `WEB01` and `web01` are one host.
@@ -398,4 +412,45 @@ fn component_from_row(row: &AnyRow) -> Result<StoredComponent, StoreError> {
         first_seen: row.try_get("first_seen")?,
         last_seen: row.try_get("last_seen")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(eco: Option<&str>, name: &str, version: &str) -> Component {
+        Component {
+            ecosystem: eco.map(Into::into),
+            name: name.into(),
+            version: Some(version.into()),
+            purl: None,
+            cpe: None,
+            vendor: None,
+            source_name: None,
+            source_version: None,
+            source: Source {
+                file: "f".into(),
+                location: Location::Line(1),
+            },
+        }
+    }
+
+    #[test]
+    fn component_keys_are_stable_and_separate_fields() {
+        // Pinned: a changed key would reset every stored first-seen date.
+        assert_eq!(
+            component_key(&c(Some("Debian:12"), "bash", "5.2")),
+            "b4cce546b9c97b40873ff8a9339cc9ba"
+        );
+        assert_eq!(component_key(&c(None, "", "")).len(), 32);
+        assert_ne!(
+            component_key(&c(Some("npm"), "ab", "c")),
+            component_key(&c(Some("npm"), "a", "bc")),
+            "field boundaries count"
+        );
+        assert_ne!(
+            component_key(&c(Some("npm"), "a", "1")),
+            component_key(&c(Some("PyPI"), "a", "1"))
+        );
+    }
 }
