@@ -1,0 +1,1 @@
+//! All integration tests of weerbaar-advisories, built into one binary.
