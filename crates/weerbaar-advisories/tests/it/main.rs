@@ -1,1 +1,3 @@
 //! All integration tests of weerbaar-advisories, built into one binary.
+
+mod osv;
