@@ -1,1 +1,2 @@
 //! All integration tests of weerbaar-advisories, built into one binary.
+mod nvd;
