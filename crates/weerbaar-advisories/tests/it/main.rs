@@ -1,1 +1,5 @@
 //! All integration tests of weerbaar-advisories, built into one binary.
+
+mod cvss;
+mod epss;
+mod kev;
