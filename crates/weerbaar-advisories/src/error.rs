@@ -21,7 +21,10 @@ impl fmt::Display for Record {
             Record::Id { id, path: Some(p) } => write!(f, "record {id} at {p}"),
             Record::JsonPath(p) => f.write_str(p),
             Record::Member { name, path: None } => write!(f, "member {name}"),
-            Record::Member { name, path: Some(p) } => write!(f, "member {name} at {p}"),
+            Record::Member {
+                name,
+                path: Some(p),
+            } => write!(f, "member {name} at {p}"),
         }
     }
 }
