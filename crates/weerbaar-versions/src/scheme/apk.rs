@@ -54,6 +54,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::digits::cmp_digits;
 use crate::{ParseError, Scheme, SchemeVersion};
 
 /// A parsed apk version.
@@ -258,27 +259,16 @@ impl ApkVersion {
     }
 }
 
-/// Compares digit strings of any length by value.
-fn cmp_numeric(a: &[u8], b: &[u8]) -> Ordering {
-    let a = a
-        .get(a.iter().take_while(|&&c| c == b'0').count()..)
-        .unwrap_or_default();
-    let b = b
-        .get(b.iter().take_while(|&&c| c == b'0').count()..)
-        .unwrap_or_default();
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
 fn cmp_token(ta: &Token, a: &[u8], tb: &Token, b: &[u8]) -> Ordering {
     match ta.kind.cmp(&tb.kind) {
         Ordering::Equal => {}
         other => return other,
     }
     match ta.kind {
-        Kind::First | Kind::SuffixNumber | Kind::Revision => cmp_numeric(a, b),
+        Kind::First | Kind::SuffixNumber | Kind::Revision => cmp_digits(a, b),
         // Either with a leading zero: apk-tools 3 compares as strings (Gentoo's rule).
         Kind::Number if a.first() == Some(&b'0') || b.first() == Some(&b'0') => a.cmp(b),
-        Kind::Number => cmp_numeric(a, b),
+        Kind::Number => cmp_digits(a, b),
         Kind::PreSuffix | Kind::PostSuffix => ta.rank.cmp(&tb.rank),
         Kind::Letter | Kind::Hash | Kind::Invalid => a.cmp(b),
         Kind::End => Ordering::Equal,

@@ -75,6 +75,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::digits::{BIG, cmp_digits, number_key};
 use crate::{ParseError, Scheme, SchemeVersion};
 
 /// The rank of a word; the derived order is the scheme's order of words.
@@ -107,18 +108,6 @@ struct Token {
     /// [`BIG`]; for a word its first 8 bytes lower-cased, big-endian and zero-padded. Unequal
     /// keys decide the comparison; equal keys do when both tokens are fully encoded.
     key: u64,
-}
-
-/// The key of a number too long for a `u64` key; it exceeds every 19-digit value.
-const BIG: u64 = u64::MAX;
-
-fn number_key(digits: &[u8]) -> u64 {
-    if digits.len() > 19 {
-        return BIG;
-    }
-    digits
-        .iter()
-        .fold(0, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0')))
 }
 
 fn word_key(word: &[u8]) -> u64 {
@@ -179,11 +168,6 @@ impl GenericVersion {
             nums: rest.get(..len).unwrap_or_default(),
         })
     }
-}
-
-/// Compares two digit strings without leading zeros as numbers of any size.
-fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 fn cmp_words(a: &[u8], b: &[u8]) -> Ordering {

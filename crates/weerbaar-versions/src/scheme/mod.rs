@@ -10,6 +10,7 @@ use crate::ParseError;
 
 pub mod apk;
 pub mod cran;
+mod digits;
 pub mod dpkg;
 pub mod generic;
 pub mod hackage;

@@ -60,6 +60,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::digits::{BIG, cmp_digits, number_key};
 use crate::{ParseError, Scheme, SchemeVersion};
 
 /// The kind of a segment; the derived order is the order of kinds at one position (the end of a
@@ -82,18 +83,6 @@ struct Segment {
     /// [`BIG`]; for letters the first 8 bytes, big-endian and zero-padded. Unequal keys decide
     /// the comparison; equal keys do when both segments are short enough to be fully encoded.
     key: u64,
-}
-
-/// The key of a number too long for a `u64` key; it exceeds every 19-digit value.
-const BIG: u64 = u64::MAX;
-
-fn number_key(digits: &[u8]) -> u64 {
-    if digits.len() > 19 {
-        return BIG;
-    }
-    digits
-        .iter()
-        .fold(0, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0')))
 }
 
 fn letters_key(letters: &[u8]) -> u64 {
@@ -140,11 +129,6 @@ fn bytes(text: &str, start: u32, end: u32) -> &[u8] {
     text.as_bytes()
         .get(start as usize..end as usize)
         .unwrap_or_default()
-}
-
-/// Compares two digit strings without leading zeros as numbers of any size.
-fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// `rpmvercmp` over two pre-segmented components.

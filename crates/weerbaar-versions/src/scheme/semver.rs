@@ -54,6 +54,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::digits::cmp_digits;
 use crate::{ParseError, Scheme, SchemeVersion};
 
 // ---------------------------------------------------------------------------------------------
@@ -169,14 +170,6 @@ impl Num {
             (Num::Big(a), Num::Big(b)) => cmp_digits(a.get(text), b.get(other_text)),
         }
     }
-}
-
-/// Compares two ASCII digit strings as unbounded integers (an empty string is zero).
-pub(crate) fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
-    let strip = |s: &[u8]| -> usize { s.iter().take_while(|&&d| d == b'0').count() };
-    let a = a.get(strip(a)..).unwrap_or(&[]);
-    let b = b.get(strip(b)..).unwrap_or(&[]);
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// Compares two lists of numbers lexicographically, a proper prefix being lower (Haskell's list
