@@ -1,1 +1,7 @@
+//! Integration tests: semantics on hand-built advisories, and real oracles (osv-scanner results,
+//! the OSV API querybatch recordings, real OSV feeds).
 
+mod feeds;
+mod scan_results;
+mod semantics;
+mod support;
