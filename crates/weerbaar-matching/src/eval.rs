@@ -56,10 +56,7 @@ pub struct EvalVersion<'a> {
 }
 
 fn ge(v: &Version, b: &Version) -> bool {
-    matches!(
-        v.partial_cmp(b),
-        Some(Ordering::Greater | Ordering::Equal)
-    )
+    matches!(v.partial_cmp(b), Some(Ordering::Greater | Ordering::Equal))
 }
 
 /// Evaluates one range whose events are sorted (see the crate docs for the rules). Returns
@@ -105,4 +102,3 @@ pub(crate) fn is_affected_sorted<'e>(events: &'e [CEvent], v: &Version) -> (bool
     }
     (true, None)
 }
-

@@ -319,10 +319,7 @@ fn evaluate(index: &Index, c: &ComponentRef<'_>, instances: &[usize]) -> Vec<Fin
     // Group the matching advisories by alias group.
     let mut groups: BTreeMap<u32, Vec<(u32, BTreeSet<String>)>> = BTreeMap::new();
     for (adv, fixed) in hits {
-        let group = index
-            .advisories
-            .get(adv as usize)
-            .map_or(adv, |m| m.group);
+        let group = index.advisories.get(adv as usize).map_or(adv, |m| m.group);
         groups.entry(group).or_default().push((adv, fixed));
     }
     let package = PackageRef {

@@ -94,7 +94,12 @@ mod tests {
         assert!(!r("enterprise_linux:8::baseos", "enterprise_linux:9"));
         let a = |a, c| release_matches("AlmaLinux", Scheme::Rpm, Some(a), Some(c));
         assert!(a("9", "9") && a("9", "9.3") && !a("8", "9"));
-        assert!(!release_matches("Debian", Scheme::Dpkg, Some("11"), Some("12")));
+        assert!(!release_matches(
+            "Debian",
+            Scheme::Dpkg,
+            Some("11"),
+            Some("12")
+        ));
         assert!(release_matches("Debian", Scheme::Dpkg, None, Some("12")));
         assert!(release_matches("Debian", Scheme::Dpkg, Some("12"), None));
     }

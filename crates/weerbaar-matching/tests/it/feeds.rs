@@ -76,21 +76,55 @@ fn known_matches_in_real_feeds() {
         ("Go", "stdlib", "1.19.4", "GO-2022-1144", false),
         ("Go", "stdlib", "1.18.9", "GO-2022-1144", false),
         // ALSA-2022:6224: AlmaLinux:9 openssl fixed 1:3.0.1-41.el9_0 (epoch 1).
-        ("AlmaLinux:9", "openssl", "1:3.0.1-40.el9_0", "ALSA-2022:6224", true),
-        ("AlmaLinux:9", "openssl", "1:3.0.1-41.el9_0", "ALSA-2022:6224", false),
+        (
+            "AlmaLinux:9",
+            "openssl",
+            "1:3.0.1-40.el9_0",
+            "ALSA-2022:6224",
+            true,
+        ),
+        (
+            "AlmaLinux:9",
+            "openssl",
+            "1:3.0.1-41.el9_0",
+            "ALSA-2022:6224",
+            false,
+        ),
         // Without the epoch the installed version is epoch 0: older than any epoch-1 fix.
-        ("AlmaLinux:9", "openssl", "3.0.7-27.el9", "ALSA-2022:6224", true),
-        ("AlmaLinux:8", "openssl", "1:3.0.1-40.el9_0", "ALSA-2022:6224", false),
+        (
+            "AlmaLinux:9",
+            "openssl",
+            "3.0.7-27.el9",
+            "ALSA-2022:6224",
+            true,
+        ),
+        (
+            "AlmaLinux:8",
+            "openssl",
+            "1:3.0.1-40.el9_0",
+            "ALSA-2022:6224",
+            false,
+        ),
     ];
     for &(eco, name, version, id, expected) in cases {
         let got = advisories_for(index, eco, name, version);
-        assert_eq!(got.contains(id), expected, "{eco} {name} {version}: {got:?}");
+        assert_eq!(
+            got.contains(id),
+            expected,
+            "{eco} {name} {version}: {got:?}"
+        );
     }
     // Aliases: the PYSEC record is reported once with its GHSA and CVE ids.
     let f = Matcher::match_components(index, &[ComponentRef::new("PyPI", "django", "2.2.8")]);
-    let f = f.iter().find(|f| f.advisories.contains(&"PYSEC-2019-16".to_owned())).expect("found");
+    let f = f
+        .iter()
+        .find(|f| f.advisories.contains(&"PYSEC-2019-16".to_owned()))
+        .expect("found");
     assert_eq!(f.id, "PYSEC-2019-16");
-    assert!(f.ids.contains(&"CVE-2019-19844".to_owned()) && f.ids.contains(&"GHSA-vfq6-hq5r-27r6".to_owned()));
+    assert!(
+        f.ids.contains(&"CVE-2019-19844".to_owned())
+            && f.ids.contains(&"GHSA-vfq6-hq5r-27r6".to_owned())
+    );
     assert_eq!(f.fixed, ["2.2.9"]);
 }
 
@@ -105,7 +139,9 @@ fn known_matches_in_real_feeds() {
 #[test]
 fn osv_api_querybatch_oracle() {
     let Some(l) = loaded() else { return };
-    let Some(path) = weerbaar_fixtures::fixture("matching-oracles/osv-scanner/osv-querybatch-oracle.jsonl") else {
+    let Some(path) =
+        weerbaar_fixtures::fixture("matching-oracles/osv-scanner/osv-querybatch-oracle.jsonl")
+    else {
         return;
     };
     let known: BTreeSet<&str> = l.advisories.iter().map(|a| a.id.as_str()).collect();
@@ -202,10 +238,7 @@ fn osv_api_querybatch_oracle() {
     // Go ids are assigned when a report is triaged, not when it is published, so a lower number
     // can be published after higher ones; the API did not yet return it for any stdlib query,
     // while every stdlib version queried (1.18.1 … 1.26.0) is below both fixes.
-    let explained: BTreeSet<&str> = extra
-        .iter()
-        .filter_map(|l| l.rsplit(": ").next())
-        .collect();
+    let explained: BTreeSet<&str> = extra.iter().filter_map(|l| l.rsplit(": ").next()).collect();
     assert_eq!(
         explained,
         BTreeSet::from(["GO-2026-5026", "PYSEC-2021-108"]),

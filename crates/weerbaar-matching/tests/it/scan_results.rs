@@ -16,7 +16,11 @@ fn osv_scanner_scan_results_are_reproduced() {
     };
     let mut report = Vec::new();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
         let Some(results) = doc.get("results").and_then(|r| r.as_array()) else {
@@ -62,10 +66,15 @@ fn osv_scanner_scan_results_are_reproduced() {
         if expected == got {
             agree += 1;
         } else {
-            diffs.push(format!("{file}: {eco} {name} {version}: expected {expected:?}, got {got:?}"));
+            diffs.push(format!(
+                "{file}: {eco} {name} {version}: expected {expected:?}, got {got:?}"
+            ));
         }
     }
-    println!("osv-scanner scan results: {agree}/{} packages agree", report.len());
+    println!(
+        "osv-scanner scan results: {agree}/{} packages agree",
+        report.len()
+    );
     for d in &diffs {
         println!("  {d}");
     }

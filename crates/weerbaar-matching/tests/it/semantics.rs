@@ -91,12 +91,18 @@ fn releases_sources_epochs_go_v_withdrawn_and_aliases() {
         r#"{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.17.0"}]}"#,
         "",
     ));
-    let ghsa = adv(r#"{"id":"GHSA-bbbb-bbbb-bbbb","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-9"],
-        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.17.0"}]}]}]}"#);
-    let go2 = adv(r#"{"id":"GO-2024-2","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-9"],
-        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.18.0"}]}]}]}"#);
-    let withdrawn = adv(r#"{"id":"GO-2024-3","modified":"2024-01-01T00:00:00Z","withdrawn":"2024-01-02T00:00:00Z",
-        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}"#);
+    let ghsa = adv(
+        r#"{"id":"GHSA-bbbb-bbbb-bbbb","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-9"],
+        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.17.0"}]}]}]}"#,
+    );
+    let go2 = adv(
+        r#"{"id":"GO-2024-2","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-9"],
+        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.18.0"}]}]}]}"#,
+    );
+    let withdrawn = adv(
+        r#"{"id":"GO-2024-3","modified":"2024-01-01T00:00:00Z","withdrawn":"2024-01-02T00:00:00Z",
+        "affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}"#,
+    );
     let bad = adv(r#"{"id":"GO-2024-4","modified":"2024-01-01T00:00:00Z",
         "affected":[{"package":{"ecosystem":"Gentoo","name":"x"},"versions":["1"]},
                     {"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"SEMVER","events":[{"introduced":"not a version"},{"fixed":"0.1.0"}]}]}]}"#);
@@ -116,15 +122,50 @@ fn releases_sources_epochs_go_v_withdrawn_and_aliases() {
     c11.source_name = Some("openssl");
     assert!(Matcher::match_components(&index, &[c11]).is_empty());
 
-    assert_eq!(ids(&index, "Ubuntu:22.04", "curl", "7.81.0-1ubuntu1.15"), ["UBUNTU-CVE-2024-1"]);
+    assert_eq!(
+        ids(&index, "Ubuntu:22.04", "curl", "7.81.0-1ubuntu1.15"),
+        ["UBUNTU-CVE-2024-1"]
+    );
     assert!(ids(&index, "Ubuntu:20.04", "curl", "7.81.0-1ubuntu1.15").is_empty());
 
     // Red Hat release prefix and rpm epochs.
-    assert_eq!(ids(&index, "Red Hat:enterprise_linux:9", "openssl", "1:3.0.7-25.el9"), ["RHSA-2024:1"]);
-    assert!(ids(&index, "Red Hat:enterprise_linux:9", "openssl", "1:3.0.7-27.el9").is_empty());
+    assert_eq!(
+        ids(
+            &index,
+            "Red Hat:enterprise_linux:9",
+            "openssl",
+            "1:3.0.7-25.el9"
+        ),
+        ["RHSA-2024:1"]
+    );
+    assert!(
+        ids(
+            &index,
+            "Red Hat:enterprise_linux:9",
+            "openssl",
+            "1:3.0.7-27.el9"
+        )
+        .is_empty()
+    );
     // A missing epoch is 0, which is older than epoch 1.
-    assert_eq!(ids(&index, "Red Hat:enterprise_linux:9", "openssl", "3.0.9-1.el9"), ["RHSA-2024:1"]);
-    assert!(ids(&index, "Red Hat:enterprise_linux:8", "openssl", "1:3.0.7-25.el9").is_empty());
+    assert_eq!(
+        ids(
+            &index,
+            "Red Hat:enterprise_linux:9",
+            "openssl",
+            "3.0.9-1.el9"
+        ),
+        ["RHSA-2024:1"]
+    );
+    assert!(
+        ids(
+            &index,
+            "Red Hat:enterprise_linux:8",
+            "openssl",
+            "1:3.0.7-25.el9"
+        )
+        .is_empty()
+    );
 
     // Go: leading v stripped; GHSA and GO-2024-2 share CVE-2024-9 → one finding; withdrawn gone.
     let comps = [
@@ -132,14 +173,21 @@ fn releases_sources_epochs_go_v_withdrawn_and_aliases() {
         ComponentRef::new("Go", "golang.org/x/net", "v0.16.0"),
     ];
     let found = Matcher::match_components(&index, &comps);
-    let summary: Vec<_> = found.iter().map(|f| (f.id.as_str(), f.ids.clone(), f.components.clone())).collect();
+    let summary: Vec<_> = found
+        .iter()
+        .map(|f| (f.id.as_str(), f.ids.clone(), f.components.clone()))
+        .collect();
     assert_eq!(
         summary,
         [
             ("GO-2024-1", vec!["GO-2024-1".to_owned()], vec![0, 1]),
             (
                 "GO-2024-2",
-                vec!["CVE-2024-9".to_owned(), "GHSA-bbbb-bbbb-bbbb".into(), "GO-2024-2".into()],
+                vec![
+                    "CVE-2024-9".to_owned(),
+                    "GHSA-bbbb-bbbb-bbbb".into(),
+                    "GO-2024-2".into()
+                ],
                 vec![0, 1]
             ),
         ]
