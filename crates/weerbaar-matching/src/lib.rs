@@ -11,7 +11,7 @@
 //!   the feeds that publish GIT ranges (PyPA, OSV.dev enrichment) fill in. An unparseable bound
 //!   keeps the entry, drops that event and records a per-advisory [`Warning`]; an ecosystem
 //!   [`Ecosystem::parse`] rejects skips the entry with a counted warning. Nothing panics.
-//! * **Evaluate exactly as OSV says** ([`eval`]): events sorted by version (`introduced: "0"`
+//! * **Evaluate exactly as OSV says** (the `eval` module): events sorted by version (`introduced: "0"`
 //!   first); walking them, `introduced ≤ v` sets affected, `fixed ≤ v` clears it,
 //!   `last_affected < v` clears it, `limit ≤ v` ends the range unaffected. Any range of any
 //!   affected entry, or membership of the explicit `versions` list (exact string, or equal under

@@ -2,6 +2,8 @@
 //! the OSV API querybatch recordings, real OSV feeds).
 
 mod feeds;
+mod no_panic;
 mod scan_results;
 mod semantics;
 mod support;
+mod trivy;
