@@ -122,6 +122,42 @@ type DistinctKey<'a> = (
     MatchedBy,
 );
 
+type Distinct<'a> = Vec<(ComponentRef<'a>, Vec<usize>)>;
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+fn key<'a>(c: &ComponentRef<'a>) -> DistinctKey<'a> {
+    (
+        c.ecosystem,
+        c.name,
+        c.version,
+        c.source_name,
+        c.source_version,
+        c.matched_by,
+    )
+}
+
+/// Groups `components` (whose first index is `offset`) into distinct packages, in order of
+/// first appearance. A fast non-cryptographic hash: the keys are the caller's own inventory.
+fn dedup<'a>(components: &[ComponentRef<'a>], offset: usize) -> Distinct<'a> {
+    let mut distinct: Distinct<'a> = Vec::new();
+    let mut seen: FxMap<DistinctKey<'a>, usize> =
+        HashMap::with_capacity_and_hasher(1024, BuildHasherDefault::default());
+    for (i, c) in components.iter().enumerate() {
+        match seen.get(&key(c)) {
+            Some(&d) => {
+                if let Some(slot) = distinct.get_mut(d) {
+                    slot.1.push(offset + i);
+                }
+            }
+            None => {
+                seen.insert(key(c), distinct.len());
+                distinct.push((*c, vec![offset + i]));
+            }
+        }
+    }
+    distinct
+}
+
 impl Matcher {
     /// Matches with the default settings (two threads).
     #[must_use]
@@ -133,33 +169,43 @@ impl Matcher {
     /// their package, then by primary id.
     #[must_use]
     pub fn run(&self, index: &Index, components: &[ComponentRef<'_>]) -> Vec<Finding> {
-        let mut distinct: Vec<(ComponentRef<'_>, Vec<usize>)> = Vec::new();
-        // Deduplication hashes every instance once: a fast non-cryptographic hash (the keys are
-        // the caller's own inventory, not attacker-chosen at scale) halves the matching time.
-        let mut seen: HashMap<DistinctKey<'_>, usize, BuildHasherDefault<FxHasher>> =
-            HashMap::with_capacity_and_hasher(1024, BuildHasherDefault::default());
-        for (i, c) in components.iter().enumerate() {
-            let key = (
-                c.ecosystem,
-                c.name,
-                c.version,
-                c.source_name,
-                c.source_version,
-                c.matched_by,
-            );
-            match seen.get(&key) {
-                Some(&d) => {
-                    if let Some(slot) = distinct.get_mut(d) {
-                        slot.1.push(i);
+        let threads = self.threads.max(1);
+        let distinct = if threads > 1 && components.len() >= 65_536 {
+            // Deduplicate shards in parallel, then merge the (far fewer) distinct packages in
+            // shard order, so the result is the same as the sequential pass.
+            let chunk = components.len().div_ceil(threads);
+            let shards: Vec<Distinct<'_>> = std::thread::scope(|s| {
+                let handles: Vec<_> = components
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(n, part)| s.spawn(move || dedup(part, n * chunk)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            let mut merged: Distinct<'_> = Vec::new();
+            let mut seen: FxMap<DistinctKey<'_>, usize> = FxMap::default();
+            for shard in shards {
+                for (c, idx) in shard {
+                    match seen.get(&key(&c)) {
+                        Some(&d) => {
+                            if let Some(slot) = merged.get_mut(d) {
+                                slot.1.extend(idx);
+                            }
+                        }
+                        None => {
+                            seen.insert(key(&c), merged.len());
+                            merged.push((c, idx));
+                        }
                     }
                 }
-                None => {
-                    seen.insert(key, distinct.len());
-                    distinct.push((*c, vec![i]));
-                }
             }
-        }
-        let threads = self.threads.max(1);
+            merged
+        } else {
+            dedup(components, 0)
+        };
         if threads == 1 || distinct.len() < 256 {
             return distinct
                 .iter()

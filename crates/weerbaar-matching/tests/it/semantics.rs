@@ -196,3 +196,31 @@ fn releases_sources_epochs_go_v_withdrawn_and_aliases() {
     assert_eq!(found[0].matched_by, MatchedBy::Ecosystem);
     assert!(ids(&index, "Go", "golang.org/x/net", "v0.18.0").is_empty());
 }
+
+#[test]
+fn parallel_matching_equals_sequential() {
+    let a = adv(&one(
+        "GHSA-cccc-cccc-cccc",
+        "npm",
+        "x",
+        r#"{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.5.0"}]}"#,
+        "",
+    ));
+    let index = Index::build(&[a]);
+    let versions: Vec<String> = (0..600).map(|i| format!("1.{}.{}", i % 9, i)).collect();
+    let comps: Vec<ComponentRef<'_>> = (0..70_000)
+        .map(|i| ComponentRef::new("npm", "x", &versions[(i * 7919) % versions.len()]))
+        .collect();
+    let one = Matcher { threads: 1 }.run(&index, &comps);
+    let two = Matcher { threads: 2 }.run(&index, &comps);
+    assert!(!one.is_empty());
+    assert_eq!(one, two);
+    let instances: usize = one.iter().map(|f| f.components.len()).sum();
+    assert_eq!(
+        instances,
+        comps
+            .iter()
+            .filter(|c| c.version.starts_with("1.") && c.version.as_bytes()[2] < b'5')
+            .count()
+    );
+}
