@@ -26,7 +26,7 @@
 //!   normalised on both sides; Debian and Ubuntu advisories are keyed by source package, so the
 //!   component's `source_name`/`source_version` are used when present; RPM feeds differ (Red Hat
 //!   and AlmaLinux list binary packages, others source packages), so both names are looked up;
-//!   Go versions lose a leading `v` (OSV's Go data has none). RPM epochs are the rpm scheme's
+//!   Go versions lose a leading `v` (OSV's Go data has none), and the toolchain's `go1.22.4` its `go`. RPM epochs are the rpm scheme's
 //!   business (`1:3.0.7-25.el9`, a missing epoch is `0`).
 //! * **Evaluate each distinct package once** ([`Matcher::match_components`]): instances are
 //!   grouped by (ecosystem, names, version, origin), so 300 tenants with the same `openssl`

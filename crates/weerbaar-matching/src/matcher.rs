@@ -284,7 +284,13 @@ struct Lookup<'a> {
 fn lookups<'a>(base: &str, scheme: Scheme, c: &ComponentRef<'a>) -> Vec<Lookup<'a>> {
     let strip = |v: &'a str| -> &'a str {
         if base == "Go" {
-            v.strip_prefix('v').unwrap_or(v)
+            // `v1.2.3` (modules) and `go1.22.4` (the toolchain, as `go version` prints it).
+            v.strip_prefix('v')
+                .or_else(|| {
+                    v.strip_prefix("go")
+                        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+                })
+                .unwrap_or(v)
         } else {
             v
         }

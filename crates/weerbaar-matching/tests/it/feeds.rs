@@ -74,6 +74,7 @@ fn known_matches_in_real_feeds() {
         ("Go", "golang.org/x/net", "v0.4.0", "GO-2022-1144", false),
         ("Go", "stdlib", "1.19.3", "GO-2022-1144", true),
         ("Go", "stdlib", "1.19.4", "GO-2022-1144", false),
+        ("Go", "stdlib", "go1.19.3", "GO-2022-1144", true),
         ("Go", "stdlib", "1.18.9", "GO-2022-1144", false),
         // ALSA-2022:6224: AlmaLinux:9 openssl fixed 1:3.0.1-41.el9_0 (epoch 1).
         (
