@@ -1,0 +1,9 @@
+//! Integration tests: semantics on hand-built advisories, and real oracles (osv-scanner results,
+//! the OSV API querybatch recordings, real OSV feeds).
+
+mod feeds;
+mod no_panic;
+mod scan_results;
+mod semantics;
+mod support;
+mod trivy;
