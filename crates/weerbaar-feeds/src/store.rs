@@ -317,6 +317,13 @@ fn zip_dir(dir: &Path) -> Result<Vec<u8>, Error> {
     }
     let mut files = Vec::new();
     walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
+    if files.is_empty() {
+        return Err(Error::Unrecognised {
+            file: dir.display().to_string(),
+            reason: "a directory to import must hold OSV records as .json files; none found"
+                .to_owned(),
+        });
+    }
     files.sort();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()

@@ -338,3 +338,27 @@ fn import_is_all_or_nothing() {
     );
     assert!(manifest.files[0].url.is_none());
 }
+
+#[test]
+fn import_directory_of_osv_records_as_one_zip() {
+    let Some(jsonl) = fixture("osv/rustsec/rustsec-osv.jsonl") else {
+        return;
+    };
+    let dir = temp_dir("import-dir");
+    let tree = dir.join("rustsec/crates");
+    std::fs::create_dir_all(&tree).expect("tree");
+    let text = std::fs::read_to_string(jsonl).expect("read");
+    for (i, line) in text.lines().take(5).enumerate() {
+        std::fs::write(tree.join(format!("{i}.json")), line).expect("write");
+    }
+    let data = dir.join("data");
+    let reports = weerbaar_feeds::import(&data, &[dir.join("rustsec")]).expect("import dir");
+    assert_eq!((reports[0].source, reports[0].records), (Source::Osv, 5));
+    assert_eq!(reports[0].file, "rustsec.zip");
+    assert!(data.join("feeds/osv/rustsec.zip").is_file());
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("empty");
+    let error = weerbaar_feeds::import(&data, &[empty]).expect_err("no records");
+    assert!(error.to_string().contains("none found"), "{error}");
+}
