@@ -173,7 +173,8 @@ fn first_sync_stores_and_second_is_not_modified() {
     assert_eq!(conditional, 3);
     // The stored file is untouched by a 304; only fetched_at moves in the manifest.
     let after = snapshot(&dir.join("feeds/kev"));
-    assert_eq!(before[1], after[1]);
+    assert_eq!(before[0].0, "kev.json");
+    assert_eq!(before[0], after[0]);
 }
 
 fn assert_failure_keeps_previous(name: &str, behaviour: Behaviour, body: Option<Vec<u8>>) -> Error {

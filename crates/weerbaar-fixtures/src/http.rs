@@ -155,7 +155,10 @@ fn handle(stream: TcpStream, routes: &Routes, seen: &Arc<Mutex<Vec<Seen>>>) {
         .get(&path)
         .cloned();
     let mut out = write_half;
-    let status = respond(&mut out, route.as_ref(), &headers);
+    // The response is built first and the request recorded before it is sent, so a test that
+    // has its response already sees the request in `seen()`.
+    let mut response = Vec::new();
+    let status = respond(&mut response, route.as_ref(), &headers);
     seen.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(Seen {
@@ -163,11 +166,12 @@ fn handle(stream: TcpStream, routes: &Routes, seen: &Arc<Mutex<Vec<Seen>>>) {
             headers,
             status,
         });
+    let _ = out.write_all(&response);
     let _ = out.flush();
     let _ = out.shutdown(Shutdown::Both);
 }
 
-fn respond(out: &mut TcpStream, route: Option<&Route>, headers: &HashMap<String, String>) -> u16 {
+fn respond(out: &mut Vec<u8>, route: Option<&Route>, headers: &HashMap<String, String>) -> u16 {
     let Some(route) = route else {
         let _ = out.write_all(
             b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found",
