@@ -204,6 +204,18 @@ fn sync_source(
                     });
                 };
                 progress(&format!("{source}: {name}: not modified"));
+                if source == Source::Nvd {
+                    // The next page is named inside this one: read it from the kept file.
+                    let bytes = std::fs::read(&target).map_err(|e| Error::io(&target, e))?;
+                    let kept = parse_as(source, &name, &bytes).map_err(|error| Error::Parse {
+                        source_name: source,
+                        origin: target.display().to_string(),
+                        error: Box::new(error),
+                    })?;
+                    if let Some(next) = kept.next_start_index {
+                        queue.push_front((with_start_index(&url, next), Some(next)));
+                    }
+                }
                 outcomes.push(FileOutcome::NotModified {
                     file: name.clone(),
                     url: url.clone(),

@@ -363,3 +363,68 @@ fn import_directory_of_osv_records_as_one_zip() {
     let error = weerbaar_feeds::import(&data, &[empty]).expect_err("no records");
     assert!(error.to_string().contains("none found"), "{error}");
 }
+
+#[test]
+fn nvd_api_pages_are_followed() {
+    let Some(path) = fixture("nvd/vuln-list-update/respPageFull.json") else {
+        return;
+    };
+    let full: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+    let vulns = full["vulnerabilities"].as_array().expect("vulnerabilities");
+    assert_eq!(vulns.len(), 3);
+    let page = |start: usize, items: &[serde_json::Value]| {
+        let mut page = full.clone();
+        page["startIndex"] = start.into();
+        page["resultsPerPage"] = items.len().into();
+        page["totalResults"] = 3.into();
+        page["vulnerabilities"] = items.to_vec().into();
+        serde_json::to_vec(&page).expect("page")
+    };
+    let server = Server::start();
+    server.route(
+        "/rest/json/cves/2.0",
+        Route::new(page(0, &vulns[..2]), "p0"),
+    );
+    server.route(
+        "/rest/json/cves/2.0?startIndex=2",
+        Route::new(page(2, &vulns[2..]), "p2"),
+    );
+    let mut urls = UrlConfig::default();
+    urls.apply_args(&[format!("nvd={}", server.url("/rest/json/cves/2.0"))])
+        .expect("urls");
+    let http = HttpOptions {
+        // With a key, pages are not paced to the keyless rate limit.
+        nvd_api_key: Some("test-key".to_owned()),
+        ..direct()
+    };
+    let dir = temp_dir("nvd");
+    let report = sync(&dir, &[Source::Nvd], &urls, &http)
+        .remove(0)
+        .expect("nvd sync");
+    assert_eq!(report.records, 3);
+    assert_eq!(report.files.len(), 2);
+    let manifest = weerbaar_feeds::load_manifest(&dir, Source::Nvd)
+        .expect("read")
+        .expect("nvd");
+    let files: Vec<&str> = manifest.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(files, ["nvd-api-000000.json", "nvd-api-000002.json"]);
+    // Unchanged first page: the later pages are still checked and kept.
+    let again = sync(&dir, &[Source::Nvd], &urls, &http)
+        .remove(0)
+        .expect("nvd resync");
+    assert_eq!(again.records, 3);
+    assert!(
+        again
+            .files
+            .iter()
+            .all(|f| matches!(f, FileOutcome::NotModified { .. }))
+    );
+    assert_eq!(again.files.len(), 2);
+    assert!(dir.join("feeds/nvd/nvd-api-000002.json").is_file());
+    let seen = server.seen();
+    assert!(
+        seen.iter()
+            .all(|s| s.headers.get("apikey").map(String::as_str) == Some("test-key"))
+    );
+}
