@@ -167,6 +167,7 @@ impl Client {
         url: &str,
         validators: Option<(Option<&str>, Option<&str>)>,
         temp: &Path,
+        progress: &mut dyn FnMut(&str),
     ) -> Result<Fetched, Error> {
         let transfer = |reason: String| Error::Transfer {
             source_name: source,
@@ -210,8 +211,19 @@ impl Client {
         let last_modified = header("last-modified");
         let content_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
         let mut reader = response.into_body().into_reader();
-        let mut file = std::fs::File::create(temp).map_err(|e| Error::io(temp, e))?;
-        let received = std::io::copy(&mut reader, &mut file).map_err(|e| {
+        let file = std::fs::File::create(temp).map_err(|e| Error::io(temp, e))?;
+        let mut counted = Counted {
+            file,
+            written: 0,
+            next_report: REPORT_EVERY,
+            report: &mut |n: u64| {
+                let total = content_length.map_or(String::new(), |t| format!(" of {}", mib(t)));
+                progress(&format!("{source}: {}{total}", mib(n)));
+            },
+        };
+        let copied = std::io::copy(&mut reader, &mut counted);
+        let mut file = counted.file;
+        let received = copied.map_err(|e| {
             transfer(format!(
                 "the transfer broke off{}: {e}",
                 content_length.map_or(String::new(), |n| format!(" (expected {n} bytes)"))
@@ -232,6 +244,37 @@ impl Client {
             etag,
             last_modified,
         })
+    }
+}
+
+/// How often a large download reports its progress.
+const REPORT_EVERY: u64 = 32 << 20;
+
+fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
+/// The temporary file, counting bytes and reporting every [`REPORT_EVERY`].
+struct Counted<'a> {
+    file: std::fs::File,
+    written: u64,
+    next_report: u64,
+    report: &'a mut dyn FnMut(u64),
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written >= self.next_report {
+            (self.report)(self.written);
+            self.next_report = self.written + REPORT_EVERY;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
     }
 }
 

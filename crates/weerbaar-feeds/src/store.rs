@@ -194,7 +194,7 @@ fn sync_source(
         let validators = known.map(|e| (e.etag.as_deref(), e.last_modified.as_deref()));
         progress(&format!("{source}: GET {url}"));
         let temp = staging.temp_for(&dir, &name);
-        match client.fetch(source, &url, validators, &temp)? {
+        match client.fetch(source, &url, validators, &temp, progress)? {
             Fetched::NotModified => {
                 let Some(known) = known else {
                     return Err(Error::Transfer {

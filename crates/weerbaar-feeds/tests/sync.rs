@@ -428,3 +428,25 @@ fn nvd_api_pages_are_followed() {
             .all(|s| s.headers.get("apikey").map(String::as_str) == Some("test-key"))
     );
 }
+
+#[test]
+fn large_downloads_report_progress() {
+    let server = Server::start();
+    server.route("/big.json", Route::new(vec![b' '; 40 << 20], "big"));
+    let mut urls = UrlConfig::default();
+    urls.apply_args(&[format!("kev={}", server.url("/big.json"))])
+        .expect("urls");
+    let dir = temp_dir("progress");
+    let mut lines = Vec::new();
+    let result = weerbaar_feeds::sync(&dir, &[Source::Kev], &urls, &direct(), &mut |line| {
+        lines.push(line.to_owned());
+    })
+    .expect("client")
+    .remove(0);
+    // Forty MiB of blanks is no catalog, but the progress was reported on the way.
+    assert!(matches!(result, Err(Error::Parse { .. })), "{result:?}");
+    assert!(
+        lines.iter().any(|l| l == "kev: 32 MiB of 40 MiB"),
+        "{lines:?}"
+    );
+}
