@@ -12,7 +12,13 @@ use crate::text;
 
 /// Runs `weerbaar --data-dir DIR ARGS…` with no proxy from the environment.
 fn feeds(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_weerbaar"))
+    feeds_env(dir, args, &[])
+}
+
+/// As [`feeds`], with extra environment variables.
+fn feeds_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_weerbaar"));
+    command
         .arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -30,7 +36,11 @@ fn feeds(dir: &Path, args: &[&str]) -> Output {
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
         .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
+        .env_remove("no_proxy");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -310,4 +320,27 @@ fn import_detects_formats_all_or_nothing() {
     let (status, _) = status_json(&dir);
     assert_eq!(source(&status, "osv")["records"], 1206);
     assert_eq!(source(&status, "kev")["state"], "ok");
+}
+
+#[test]
+fn urls_from_the_environment() {
+    let Some(served) = serve() else { return };
+    let dir = temp_dir("env");
+    let url = served.server.url("/kev.json");
+    let out = feeds_env(
+        &dir,
+        &["feeds", "sync", "--source", "kev", "--format", "csv"],
+        &[("WEERBAAR_FEED_KEV_URL", &url)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "source,result,records,error\r\nkev,updated 1 of 1 files,1404,\r\n"
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("feeds/kev/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["files"][0]["url"], url.as_str());
+    assert_eq!(manifest["records"], 1404);
 }
