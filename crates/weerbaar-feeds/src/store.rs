@@ -493,7 +493,8 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedStatus {
     pub source: Source,
-    /// `ok`, `stale` or `missing` (never synced or imported).
+    /// `ok`, `stale`, `missing` (never synced or imported) or `damaged` (a file listed in the
+    /// manifest is gone or has another size; sync or import again).
     pub state: &'static str,
     pub files: Vec<String>,
     pub records: Option<u64>,
@@ -530,9 +531,18 @@ pub fn status(data_dir: &Path, now: i64) -> Result<Vec<FeedStatus>, Error> {
                 Some(m) => {
                     let age = now.saturating_sub(m.fetched_at).max(0);
                     let stale = age > stale_after_seconds;
+                    let dir = source_dir(data_dir, source);
+                    // A file deleted or changed behind weerbaar's back (size differs).
+                    let damaged = m.files.iter().any(|f| {
+                        std::fs::metadata(dir.join(&f.file)).map_or(true, |md| md.len() != f.size)
+                    });
                     FeedStatus {
                         source,
-                        state: if stale { "stale" } else { "ok" },
+                        state: match (damaged, stale) {
+                            (true, _) => "damaged",
+                            (false, true) => "stale",
+                            (false, false) => "ok",
+                        },
                         files: m.files.iter().map(|f| f.file.clone()).collect(),
                         records: Some(m.records),
                         fetched_at: Some(m.fetched_at),

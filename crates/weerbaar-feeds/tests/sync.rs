@@ -304,6 +304,14 @@ fn status_reports_counts_and_staleness() {
     assert!(kev.stale);
     let nvd = later.iter().find(|s| s.source == Source::Nvd).expect("nvd");
     assert_eq!(nvd.state, "missing");
+
+    std::fs::write(dir.join("feeds/kev/kev.json"), b"{}").expect("tamper");
+    let states = weerbaar_feeds::status(&dir, now).expect("status");
+    let kev = states
+        .iter()
+        .find(|s| s.source == Source::Kev)
+        .expect("kev");
+    assert_eq!(kev.state, "damaged");
 }
 
 #[test]

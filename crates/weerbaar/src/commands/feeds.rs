@@ -201,6 +201,10 @@ fn status(data_dir: &std::path::Path, args: &FormatArg) -> anyhow::Result<Status
                 "warning: {} has never been synced or imported (weerbaar feeds sync --source {})",
                 s.source, s.source
             ),
+            ("damaged", _) => eprintln!(
+                "warning: {} is DAMAGED: a stored file is missing or changed; sync or import it again",
+                s.source
+            ),
             ("stale", Some(a)) => eprintln!(
                 "warning: {} is STALE: last fetched {} ago, more than {}",
                 s.source,
@@ -275,6 +279,7 @@ fn status(data_dir: &std::path::Path, args: &FormatArg) -> anyhow::Result<Status
                         s.age_seconds.map_or_else(|| "-".to_owned(), age),
                         match s.state {
                             "stale" => "STALE".to_owned(),
+                            "damaged" => "DAMAGED".to_owned(),
                             other => other.to_owned(),
                         },
                     ]
