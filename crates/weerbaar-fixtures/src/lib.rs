@@ -13,6 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod http;
+
 /// The environment variable that names the fixture root.
 pub const ENV: &str = "WEERBAAR_FIXTURES";
 

@@ -73,6 +73,73 @@ pub enum Command {
     /// Reads os-release and the dpkg, apk or rpm package database under ROOT and writes CycloneDX
     /// 1.6 JSON to standard output or to --output.
     Collect(CollectArgs),
+
+    /// Download, import and check the advisory feeds (OSV, NVD, KEV, EPSS) in the data directory.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Import feed files you downloaded yourself (for machines without internet access).
+    ///
+    /// Each PATH is recognised by its content: an OSV record, JSON Lines, zip or directory tree;
+    /// an NVD CVE 2.0 document; the KEV catalog (JSON or CSV); EPSS scores (CSV, plain or gzip).
+    /// Every file is parsed in full before anything is stored; if one fails, nothing is stored.
+    Import(FeedsImportArgs),
+
+    /// Download the feeds from their publishers, verify them, and replace the stored copies.
+    ///
+    /// Each file is downloaded to a temporary file, checked (every announced byte arrived, the
+    /// whole file parses) and only then renamed over the previous one; a failed source keeps its
+    /// previous data. Unchanged files cost one conditional request (304 Not Modified).
+    /// Progress goes to standard error. Exits 1 if any source failed.
+    #[command(
+        after_help = "URLs (each source's list: --url beats the environment beats the default):\n  \
+        --url kev=URL                 WEERBAAR_FEED_KEV_URL\n  \
+        --url epss=URL                WEERBAAR_FEED_EPSS_URL\n  \
+        --url osv=URL (repeat)        WEERBAAR_FEED_OSV_URL (comma-separated)\n  \
+        --url nvd=URL                 WEERBAAR_FEED_NVD_URL (WEERBAAR_NVD_API_KEY for a key)\n\n\
+        Proxy: --proxy URL, or HTTPS_PROXY / HTTP_PROXY / ALL_PROXY; NO_PROXY is honoured."
+    )]
+    Sync(FeedsSyncArgs),
+
+    /// Show each feed's files, record count and age, warning when one is stale.
+    ///
+    /// Stale means older than two days (KEV, EPSS, OSV) or seven days (NVD) since the last
+    /// successful sync or import. Always exits 0: the warning is information, not a failure.
+    Status(FormatArg),
+}
+
+#[derive(Debug, Args)]
+pub struct FeedsImportArgs {
+    /// Feed files or OSV directories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format of the import summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedsSyncArgs {
+    /// Sync only this source (osv, nvd, kev, epss); repeat for several [default: all].
+    #[arg(long = "source", short = 's', value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Fetch SOURCE from URL instead of its default (`kev=https://mirror/kev.json`); repeat
+    /// for several URLs of one source.
+    #[arg(long = "url", value_name = "SOURCE=URL")]
+    pub urls: Vec<String>,
+    /// Send every request through this HTTP proxy (`http://proxy:3128`) [default: from the
+    /// environment].
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Seconds to wait for a connection, a response or the next bytes of a body.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,12 @@ fn default_data_dir() -> PathBuf {
     PathBuf::from("weerbaar-data")
 }
 
+/// The data directory: `--data-dir`, `WEERBAAR_DATA_DIR`, or the default. Feeds live here even
+/// when `--database` points the inventory at another database.
+pub fn data_dir(args: &StorageArgs) -> PathBuf {
+    args.data_dir.clone().unwrap_or_else(default_data_dir)
+}
+
 pub async fn open(args: &StorageArgs) -> anyhow::Result<Store> {
     if let Some(url) = &args.database {
         let shown = weerbaar_store::backend::redact(url);
@@ -26,7 +32,7 @@ pub async fn open(args: &StorageArgs) -> anyhow::Result<Store> {
             .await
             .with_context(|| format!("opening database {shown}"));
     }
-    let dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let dir = data_dir(args);
     Store::open_data_dir(&dir)
         .await
         .with_context(|| format!("opening the database in {}", dir.display()))

@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command};
 
 mod collect;
 mod demo;
+mod feeds;
 mod inventory;
 mod tenant;
 mod version;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Demo => runtime()?.block_on(demo::run(&cli.storage)),
         Command::Version(cmd) => version::run(cmd),
         Command::Collect(args) => collect::run(&args),
+        Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
         Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
     }
