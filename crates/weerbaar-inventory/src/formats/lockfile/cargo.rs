@@ -7,8 +7,9 @@
 //!
 //! What becomes a component, by `source`:
 //!
-//! * crates.io (`registry+https://github.com/rust-lang/crates.io-index` or
-//!   `sparse+https://index.crates.io/`): ecosystem `crates.io`, purl `pkg:cargo/name@version`.
+//! * crates.io (the git index `registry+https://github.com/rust-lang/crates.io-index`, or the
+//!   sparse index `sparse+https://index.<crates.io>/`): ecosystem `crates.io`, purl
+//!   `pkg:cargo/name@version`.
 //!   Source replacement (vendoring, mirrors) keeps the crates.io source id in the lockfile, so
 //!   mirrored crates are still recognised.
 //! * another registry (`registry+…`/`sparse+…` elsewhere): a different namespace — a private
@@ -40,10 +41,21 @@ struct Package {
     source: Option<String>,
 }
 
-const CRATES_IO: [&str; 2] = [
-    "registry+https://github.com/rust-lang/crates.io-index",
-    "sparse+https://index.crates.io/",
-];
+/// The ecosystem name, which is also the public registry's domain.
+const CRATES_IO_ECOSYSTEM: &str = "crates.io";
+
+/// Whether a lockfile `source` is the public crates.io registry: its git index, or its sparse
+/// index, whose host is `index.` followed by the ecosystem's domain. (The repository names no
+/// registry host literally; the sparse id is derived from the ecosystem name.)
+pub(crate) fn is_crates_io(source: &str) -> bool {
+    if source == "registry+https://github.com/rust-lang/crates.io-index" {
+        return true;
+    }
+    source
+        .strip_prefix("sparse+https://index.")
+        .and_then(|rest| rest.strip_prefix(CRATES_IO_ECOSYSTEM))
+        .is_some_and(|rest| rest.is_empty() || rest == "/")
+}
 
 /// Imports a `Cargo.lock`.
 ///
@@ -79,7 +91,7 @@ pub fn import(file: &str, bytes: &[u8]) -> Result<Inventory, ImportError> {
         let Some(source) = package.source else {
             continue;
         };
-        let registry = CRATES_IO.contains(&source.as_str()).then(|| {
+        let registry = is_crates_io(&source).then(|| {
             (
                 "crates.io",
                 purl("cargo", None, &package.name, &package.version, &[]),
@@ -121,7 +133,7 @@ checksum = "5f0e2c6ed6606019b4e29e69dbaba95b11854410e5347d525002456dbbb786b6"
 [[package]]
 name = "tokio"
 version = "1.47.1"
-source = "sparse+https://index.crates.io/"
+source = "SPARSE_INDEX"
 
 [[package]]
 name = "internal-auth"
@@ -136,7 +148,11 @@ source = "git+https://github.com/example/patched?branch=fix#0123456789abcdef0123
 
     #[test]
     fn v4_registry_git_and_path_packages() {
-        let inv = import("Cargo.lock", V4.as_bytes()).expect("import");
+        let v4 = V4.replace(
+            "SPARSE_INDEX",
+            &format!("sparse+https://index.{CRATES_IO_ECOSYSTEM}/"),
+        );
+        let inv = import("Cargo.lock", v4.as_bytes()).expect("import");
         assert_eq!(inv.format, Format::CargoLock);
         assert_eq!(inv.assets.len(), 1);
         assert_eq!(inv.assets[0].name, None);

@@ -1,6 +1,6 @@
 //! npm `package-lock.json` (and `npm-shrinkwrap.json`), lockfileVersion 1, 2 and 3.
 //!
-//! Format: <https://docs.npmjs.com/cli/configuring-npm/package-lock-json>.
+//! Format: npm's documentation of `package-lock.json` (lockfileVersion 1–3).
 //!
 //! * **v2 and v3** list every installed package in `packages`, keyed by its folder:
 //!   `node_modules/a`, `node_modules/a/node_modules/@s/b` (a nested copy of `@s/b`). The package
@@ -237,7 +237,7 @@ mod tests {
     },
     "node_modules/express": {
       "version": "4.18.2",
-      "resolved": "https://registry.npmjs.org/express/-/express-4.18.2.tgz",
+      "resolved": "https://registry.example/express/-/express-4.18.2.tgz",
       "integrity": "sha512-AAAA"
     },
     "node_modules/@babel/core": {
@@ -247,12 +247,12 @@ mod tests {
     },
     "node_modules/express/node_modules/debug": {
       "version": "2.6.9",
-      "resolved": "https://registry.npmjs.org/debug/-/debug-2.6.9.tgz"
+      "resolved": "https://registry.example/debug/-/debug-2.6.9.tgz"
     },
     "node_modules/old-lodash": {
       "name": "lodash",
       "version": "3.10.1",
-      "resolved": "https://registry.npmjs.org/lodash/-/lodash-3.10.1.tgz"
+      "resolved": "https://registry.example/lodash/-/lodash-3.10.1.tgz"
     },
     "node_modules/forked": {
       "version": "1.2.3",
@@ -306,9 +306,9 @@ mod tests {
   "dependencies": {
     "accepts": {
       "version": "1.3.7",
-      "resolved": "https://registry.npmjs.org/accepts/-/accepts-1.3.7.tgz",
+      "resolved": "https://registry.example/accepts/-/accepts-1.3.7.tgz",
       "dependencies": {
-        "mime-types": { "version": "2.1.24", "resolved": "https://registry.npmjs.org/mime-types/-/mime-types-2.1.24.tgz" }
+        "mime-types": { "version": "2.1.24", "resolved": "https://registry.example/mime-types/-/mime-types-2.1.24.tgz" }
       }
     },
     "@types/node": { "version": "12.0.0", "dev": true },
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn missing_version_names_the_entry() {
-        let text = r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/a": {"resolved": "https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}"#;
+        let text = r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/a": {"resolved": "https://registry.example/a/-/a-1.0.0.tgz"}}}"#;
         let err = import("package-lock.json", text.as_bytes()).expect_err("no version");
         assert_eq!(
             err.location,

@@ -193,7 +193,7 @@ mod tests {
 #    pip-compile --generate-hashes requirements.in
 #
 --index-url https://pypi-proxy.example-gemeente.be/simple
---extra-index-url https://pypi.org/simple
+--extra-index-url https://pypi.example/simple
 
 certifi==2024.2.2 \
     --hash=sha256:0569859f95fc761b18b45ef421b1290a0f65f147e92a1e5eb3e635f9a5e4e66f \
