@@ -1,4 +1,4 @@
-//! Digit-string helpers shared by the schemes: every ecosystem compares numeric parts of any
+//! Digit-string and comparison-key helpers shared by the schemes: every ecosystem compares numeric parts of any
 //! length exactly (no `u64` overflow), and the hot schemes keep a `u64` shortcut key per part.
 
 use std::cmp::Ordering;
@@ -24,6 +24,21 @@ pub(crate) fn number_key(digits: &[u8]) -> u64 {
     digits
         .iter()
         .fold(0, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0')))
+}
+
+/// The shortcut key of a word: its first 8 bytes, big-endian and zero-padded (lower-cased when
+/// the scheme compares words case-insensitively). Unequal keys decide a comparison of words;
+/// equal keys do only when both words are at most 8 bytes long.
+pub(crate) fn word_key(word: &[u8], fold_case: bool) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, c) in key.iter_mut().zip(word) {
+        *k = if fold_case {
+            c.to_ascii_lowercase()
+        } else {
+            *c
+        };
+    }
+    u64::from_be_bytes(key)
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::digits::{BIG, cmp_digits, number_key};
+use super::digits::{BIG, cmp_digits, number_key, word_key};
 use crate::{ParseError, Scheme, SchemeVersion};
 
 /// The rank of a word; the derived order is the scheme's order of words.
@@ -108,14 +108,6 @@ struct Token {
     /// [`BIG`]; for a word its first 8 bytes lower-cased, big-endian and zero-padded. Unequal
     /// keys decide the comparison; equal keys do when both tokens are fully encoded.
     key: u64,
-}
-
-fn word_key(word: &[u8]) -> u64 {
-    let mut key = [0u8; 8];
-    for (k, c) in key.iter_mut().zip(word) {
-        *k = c.to_ascii_lowercase();
-    }
-    u64::from_be_bytes(key)
 }
 
 /// A parsed generic product version (see the module documentation for the order).
@@ -312,7 +304,7 @@ impl SchemeVersion for GenericVersion {
                         kind: Kind::Word(classify(word)),
                         start: pos(start),
                         end: pos(i),
-                        key: word_key(word),
+                        key: word_key(word, true),
                     });
                 }
             } else {

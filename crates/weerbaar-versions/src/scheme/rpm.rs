@@ -60,7 +60,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::digits::{BIG, cmp_digits, number_key};
+use super::digits::{BIG, cmp_digits, number_key, word_key};
 use crate::{ParseError, Scheme, SchemeVersion};
 
 /// The kind of a segment; the derived order is the order of kinds at one position (the end of a
@@ -83,14 +83,6 @@ struct Segment {
     /// [`BIG`]; for letters the first 8 bytes, big-endian and zero-padded. Unequal keys decide
     /// the comparison; equal keys do when both segments are short enough to be fully encoded.
     key: u64,
-}
-
-fn letters_key(letters: &[u8]) -> u64 {
-    let mut key = [0u8; 8];
-    for (k, c) in key.iter_mut().zip(letters) {
-        *k = *c;
-    }
-    u64::from_be_bytes(key)
 }
 
 /// A parsed rpm EVR (`[epoch:]version[-release]`), ordered like `rpm.vercmp`.
@@ -222,7 +214,7 @@ fn segment(text: &str, start: usize, end: usize, out: &mut Vec<Segment>) {
                 kind: Kind::Alpha,
                 start: pos(run_start),
                 end: pos(i),
-                key: letters_key(b.get(run_start..i).unwrap_or_default()),
+                key: word_key(b.get(run_start..i).unwrap_or_default(), false),
             });
         } else {
             i += 1;
