@@ -33,17 +33,13 @@
 //!
 //! Reproduced exactly (set equality of rows): AlmaLinux 8, Rocky Linux 8, Photon OS 3.0,
 //! CBL-Mariner 1.0, openSUSE Leap 15.1, Debian 10 (buster), Debian 9 (stretch and
-//! distroless-base), Ubuntu 18.04, Red Hat UBI 7, and CentOS 7 — the last with its ecosystem
-//! given as `Red Hat:enterprise_linux:7`, because weerbaar's enrichment maps no `centos` purl
-//! while trivy scans CentOS with RHEL's advisories and RHEL 7's default content sets.
+//! distroless-base), Ubuntu 18.04, Alpine 3.9 and 3.10 (advisories keyed by the apk *origin*,
+//! which the importer stores as `source_name`: `libssl1.1` finds openssl's), Red Hat UBI 7, and
+//! CentOS 7 — the last with its ecosystem given as `Red Hat:enterprise_linux:7`, because
+//! weerbaar's enrichment maps no `centos` purl while trivy scans CentOS with RHEL's advisories
+//! and RHEL 7's default content sets.
 //!
 //! Not reproduced:
-//! * **Alpine 3.9 and 3.10**: trivy (and Alpine's secdb, and OSV) key Alpine advisories by the
-//!   *origin* package; weerbaar's matcher ignores `source_name` for apk components, so
-//!   `libcrypto1.1`/`libssl1.1` (origin `openssl`) and `musl-utils` (origin `musl`) find
-//!   nothing. The rows of packages that are their own origin are reproduced; the test asserts
-//!   that exactly the others are missing. `alpine_matches_by_origin_package` (ignored) is the
-//!   failing test for this matcher bug.
 //! * **Amazon Linux 2 and Oracle Linux 8**: OSV defines no ecosystem for either, and weerbaar
 //!   has none; mapping them onto RHEL would be wrong (Amazon Linux is not a RHEL rebuild, and
 //!   Oracle publishes its own errata with its own release strings). What is asserted instead:
@@ -78,8 +74,6 @@ enum Expect {
     /// Exactly the golden's rows, once the component is given this ecosystem base (enrichment
     /// gives it none) with the golden's major release.
     ExactAs(&'static str),
-    /// The rows of packages that are their own apk origin; none of the others (matcher bug).
-    OwnOriginOnly,
     /// No ecosystem: the OSV evaluation of this trivy release bucket, with rpm ordering.
     NoEcosystem(&'static str),
 }
@@ -107,8 +101,8 @@ const IMAGES: &[Image] = &[
         "centos",
         Expect::ExactAs("Red Hat:enterprise_linux:"),
     ),
-    image("alpine-39.json", "alpine", Expect::OwnOriginOnly),
-    image("alpine-310.json", "alpine", Expect::OwnOriginOnly),
+    image("alpine-39.json", "alpine", Expect::Exact),
+    image("alpine-310.json", "alpine", Expect::Exact),
     image(
         "amazon-2.json",
         "amzn",
@@ -690,23 +684,6 @@ fn trivy_goldens() {
                     image.os_id
                 )
             }
-            Expect::OwnOriginOnly => {
-                let (own, other): (BTreeSet<Row>, BTreeSet<Row>) =
-                    g.rows.iter().cloned().partition(|r| {
-                        components
-                            .iter()
-                            .any(|c| c.name == r.0 && c.source_name.is_none())
-                    });
-                assert!(!other.is_empty(), "{}", image.golden);
-                assert_eq!(got, own, "{}", image.golden);
-                format!(
-                    "{}/{}; the {} rows of packages whose apk origin differs are missed \
-                     (matcher ignores apk source_name)",
-                    got.len(),
-                    g.rows.len(),
-                    other.len()
-                )
-            }
             Expect::NoEcosystem(prefix) => {
                 assert!(comps.is_empty(), "{}", image.golden);
                 let bucket = format!("{prefix}{major}");
@@ -772,12 +749,10 @@ fn red_hat_content_sets_select_what_the_release_prefix_selects() {
 }
 
 /// Alpine's secdb, OSV's Alpine records and trivy key advisories by the origin package, which
-/// weerbaar's apk importer stores as `source_name`; the matcher looks up only the binary name
-/// for apk components, so `libssl1.1` (origin `openssl`) misses openssl's advisories. Looking
-/// apk components up by `source_name` as dpkg ones are makes this pass; then Alpine's
-/// [`Expect::OwnOriginOnly`] in [`IMAGES`] becomes [`Expect::Exact`].
+/// weerbaar's apk importer stores as `source_name`: `libssl1.1` (origin `openssl`) must find
+/// openssl's advisories. (A regression test: the matcher once looked apk components up by the
+/// binary name only.)
 #[test]
-#[ignore = "matcher bug: apk components are not looked up by their origin (source_name)"]
 fn alpine_matches_by_origin_package() {
     let Some(db) = db() else { return };
     let index = Index::build(&db.advisories);

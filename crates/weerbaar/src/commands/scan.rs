@@ -91,7 +91,9 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
         &knowledge,
         &inputs,
         &ScanOptions {
-            generated_at: jiff::Timestamp::now().round(jiff::Unit::Second)?.to_string(),
+            generated_at: jiff::Timestamp::now()
+                .round(jiff::Unit::Second)?
+                .to_string(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             threads,
         },
@@ -191,7 +193,9 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
                         f.kev
                             .as_ref()
                             .map_or("", |k| if k.ransomware { "yes" } else { "no" }),
-                        &f.epss.as_ref().map_or_else(String::new, |e| e.score.to_string()),
+                        &f.epss
+                            .as_ref()
+                            .map_or_else(String::new, |e| e.score.to_string()),
                         &f.epss
                             .as_ref()
                             .map_or_else(String::new, |e| e.percentile.to_string()),
