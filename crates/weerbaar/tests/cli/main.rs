@@ -2,6 +2,7 @@
 
 mod feeds;
 mod inventory;
+mod scan;
 mod version;
 
 use std::io::Write;
