@@ -133,7 +133,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Feeds, Error> {
     for path in paths {
         let files = if path.is_dir() {
             let mut files = Vec::new();
-            walk(path, &mut files).map_err(|e| Error::io(path, e))?;
+            walk(path, FEED_EXTENSIONS, &mut files).map_err(|e| Error::io(path, e))?;
             if files.is_empty() {
                 return Err(Error::Unrecognised {
                     file: path.display().to_string(),
@@ -162,8 +162,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Feeds, Error> {
     Ok(feeds)
 }
 
-/// The feed files below `dir`, hidden files and directories excluded.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+const FEED_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".zip", ".csv", ".gz"];
+
+/// The files below `dir` whose names end in one of `extensions`, hidden files and directories
+/// excluded, in no particular order.
+pub(crate) fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path
@@ -174,11 +177,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if [".json", ".jsonl", ".zip", ".csv", ".gz"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-        {
+            walk(&path, extensions, out)?;
+        } else if extensions.iter().any(|ext| name.ends_with(ext)) {
             out.push(path);
         }
     }

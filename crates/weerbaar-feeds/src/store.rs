@@ -316,19 +316,8 @@ pub struct ImportReport {
 /// Zips the `.json` files under `dir` (an OSV directory tree) so it is stored as one file.
 fn zip_dir(dir: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Write;
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
     let mut files = Vec::new();
-    walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
+    crate::load::walk(dir, &[".json"], &mut files).map_err(|e| Error::io(dir, e))?;
     if files.is_empty() {
         return Err(Error::Unrecognised {
             file: dir.display().to_string(),

@@ -110,6 +110,24 @@ fn apply_overrides(asset: &mut ImportedAsset, args: &ImportArgs) -> anyhow::Resu
     Ok(())
 }
 
+/// Enriches every pending asset together, so one file's os-release gives the release to another
+/// file's packages; prints the warnings. Takes the assets out of `pending`, in order.
+pub(crate) fn enrich(pending: &mut [Pending]) -> Vec<ImportedAsset> {
+    let mut merged = Inventory {
+        format: pending.first().map_or(InputFormat::Csv, |p| p.format),
+        assets: pending
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.asset))
+            .collect(),
+        warnings: Vec::new(),
+    };
+    weerbaar_inventory::enrich(&mut merged);
+    for warning in &merged.warnings {
+        eprintln!("warning: {warning}");
+    }
+    merged.assets
+}
+
 /// Parses every file and groups what they describe per asset. Any file that fails makes the
 /// whole import fail before anything touches the store.
 ///
@@ -184,20 +202,8 @@ async fn import(storage_args: &StorageArgs, args: &ImportArgs) -> anyhow::Result
         eprintln!("nothing was imported");
         return Ok(Status::Failure);
     };
-    // Enrich after merging, so one file's os-release gives the release to another's packages.
-    let mut merged = Inventory {
-        format: pending.first().map_or(InputFormat::Csv, |p| p.format),
-        assets: pending
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.asset))
-            .collect(),
-        warnings: Vec::new(),
-    };
-    weerbaar_inventory::enrich(&mut merged);
-    for warning in &merged.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for (p, mut asset) in pending.iter_mut().zip(merged.assets) {
+    let enriched = enrich(&mut pending);
+    for (p, mut asset) in pending.iter_mut().zip(enriched) {
         apply_overrides(&mut asset, args)?;
         p.asset = asset;
     }

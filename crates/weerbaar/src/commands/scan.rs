@@ -2,12 +2,11 @@
 
 use std::io::{IsTerminal, Write};
 
-use weerbaar_inventory::Inventory;
 use weerbaar_scan::report::Finding;
 use weerbaar_scan::{Knowledge, ScanInput, ScanOptions, ScanReport};
 
 use super::Status;
-use super::inventory::{import_options, parse_all};
+use super::inventory::{enrich, import_options, parse_all};
 use crate::cli::{ScanArgs, StorageArgs};
 use crate::output::{self, Format};
 use crate::storage;
@@ -19,22 +18,10 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
         eprintln!("nothing was scanned");
         return Ok(Status::Failure);
     };
-    // Enrich after merging, so one file's os-release gives the release to another's packages.
-    let mut merged = Inventory {
-        format: weerbaar_inventory::Format::Csv,
-        assets: pending
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.asset))
-            .collect(),
-        warnings: Vec::new(),
-    };
-    weerbaar_inventory::enrich(&mut merged);
-    for warning in &merged.warnings {
-        eprintln!("warning: {warning}");
-    }
+    let enriched = enrich(&mut pending);
     let inputs: Vec<ScanInput> = pending
         .into_iter()
-        .zip(merged.assets)
+        .zip(enriched)
         .map(|(p, mut asset)| {
             asset.name = Some(p.name);
             ScanInput {
