@@ -570,6 +570,18 @@ fn builtin_table_guesses() {
             "cpe:2.3:o:vmware:esxi:8.0.2:*:*:*:*:*:*:*",
         ),
         (
+            Some("VMware, Inc."),
+            "VMware ESXi 7.0 Update 3c",
+            Some("7.0.3"),
+            "cpe:2.3:o:vmware:esxi:7.0:update_3c:*:*:*:*:*:*",
+        ),
+        (
+            None,
+            "Zyxel USG FLEX 100",
+            Some("V5.36"),
+            "cpe:2.3:o:zyxel:usg_flex_100_firmware:5.36:*:*:*:*:*:*:*",
+        ),
+        (
             Some("Adobe"),
             "Adobe Acrobat Reader DC MUI",
             Some("23.008.20470"),
