@@ -495,8 +495,14 @@ impl CpeMatcher {
         let mut order: Vec<(Cpe, MatchedBy)> = Vec::new();
         let mut users: Vec<Vec<usize>> = Vec::new();
         let mut seen: HashMap<(String, MatchedBy), usize> = HashMap::new();
+        // Resolving (a table lookup) is the costly part for large inventories: once per
+        // distinct component.
+        let mut resolved: HashMap<CpeComponent<'_>, (Vec<Cpe>, MatchedBy)> = HashMap::new();
         for (i, c) in components.iter().enumerate() {
-            let (cpes, by) = Self::resolve(mapping, c);
+            let (cpes, by) = resolved
+                .entry(*c)
+                .or_insert_with(|| Self::resolve(mapping, c))
+                .clone();
             for cpe in cpes {
                 let key = (cpe.as_str().to_ascii_lowercase(), by);
                 let slot = *seen.entry(key).or_insert_with(|| {
