@@ -586,20 +586,11 @@ fn from_uri(uri: &str) -> Option<String> {
     if comps.len() > 7 {
         return None;
     }
-    let part = match comps.first().copied()? {
-        p @ ("a" | "o" | "h") => p,
-        p if p.eq_ignore_ascii_case("a")
-            || p.eq_ignore_ascii_case("o")
-            || p.eq_ignore_ascii_case("h") =>
-        {
-            return from_uri(&format!(
-                "cpe:/{}{}",
-                p.to_ascii_lowercase(),
-                body.get(1..)?
-            ));
-        }
-        _ => return None,
-    };
+    // 2.2 URIs are case-insensitive; the 2.3 part must be lower case.
+    let part = comps.first()?.to_ascii_lowercase();
+    if !matches!(part.as_str(), "a" | "o" | "h") {
+        return None;
+    }
     let mut out = format!("cpe:2.3:{part}");
     for i in 1..11 {
         let value = comps.get(i).copied().unwrap_or("");
@@ -697,6 +688,10 @@ mod tests {
         assert_eq!(
             from_uri("cpe:/a:veeam:backup_%26_replication:12.1:-").as_deref(),
             Some("cpe:2.3:a:veeam:backup_\\&_replication:12.1:-:*:*:*:*:*:*")
+        );
+        assert_eq!(
+            from_uri("cpe:/O:Fortinet:FortiOS").as_deref(),
+            Some("cpe:2.3:o:Fortinet:FortiOS:*:*:*:*:*:*:*:*")
         );
         assert_eq!(from_uri("cpe:/x:a:b"), None);
         assert_eq!(from_uri("cpe:/a:b:c:%zz"), None);
