@@ -35,14 +35,29 @@
 //!   `aliases` (GHSA ↔ CVE ↔ PYSEC) form one union-find group, reported with a preferred primary
 //!   id (the ecosystem's own database, then GHSA, then any non-CVE id, then the CVE) and every id.
 //!   Withdrawn advisories never match.
+//!
+//! # CPE matching
+//!
+//! Components that carry a CPE, or whose vendor and name the editable name-mapping table
+//! ([`Mapping`], `data/cpe-mapping.csv`) recognises, are matched against NVD configurations
+//! ([`CpeIndex`], [`CpeMatcher`]). Every finding says how it was matched ([`MatchedBy`]:
+//! `purl`, `ecosystem`, `cpe` or `name-mapping`), so users can judge guessed matches. The rules,
+//! including the treatment of "running on/with" configurations, are in the `cpe` and
+//! `mapping` module documentation.
 
+mod cpe;
 mod eval;
 mod index;
+mod mapping;
 mod matcher;
 mod release;
 
+pub use cpe::{CpeComponent, CpeFinding, CpeHit, CpeIndex, CpeIndexStats, CpeMatcher, CpeWarning};
 pub use eval::EvalVersion;
 pub use index::{Index, IndexStats, Warning};
+pub use mapping::{
+    Alias, BUILTIN_FILE, Guess, Mapping, MappingError, MappingRow, VersionRule, normalise,
+};
 pub use matcher::{ComponentRef, Finding, MatchedBy, Matcher, PackageRef};
 pub use release::{normalise_name, release_matches};
 
