@@ -1,12 +1,14 @@
 //! Scanning inventories against [`Knowledge`] into a [`ScanReport`].
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use weerbaar_advisories::cvss::Severity;
 use weerbaar_advisories::{epss, kev, nvd, osv};
 use weerbaar_inventory::ImportedAsset;
-use weerbaar_matching::{ComponentRef, Index, MatchedBy, Matcher};
+use weerbaar_matching::{
+    ComponentRef, CpeComponent, CpeIndex, CpeMatcher, Index, Mapping, MatchedBy, Matcher,
+};
 
 use crate::intel::Intel;
 use crate::report::{
@@ -18,6 +20,8 @@ use crate::report::{
 pub struct Knowledge {
     /// OSV advisories compiled for matching.
     pub index: Index,
+    /// NVD configurations compiled for CPE matching.
+    pub cpe: CpeIndex,
     /// Summaries, vectors, KEV and EPSS by id.
     pub intel: Intel,
 }
@@ -33,6 +37,7 @@ impl Knowledge {
     ) -> Self {
         Self {
             index: Index::build(advisories),
+            cpe: CpeIndex::build(cves),
             intel: Intel::build(advisories, cves, kev, epss),
         }
     }
@@ -89,11 +94,26 @@ fn urgency(a: &Finding, b: &Finding) -> Ordering {
 
 /// Matches every component of `inputs` and reports the findings. Each distinct package is
 /// evaluated once however many assets carry it; each finding lists where it was found.
+///
+/// A component with an OSV ecosystem and a version is matched against the OSV advisories only:
+/// distribution and library versions carry backported fixes that NVD's upstream version ranges
+/// do not know, so a CPE match on them would report fixed vulnerabilities. Every other
+/// component (appliances, Windows software, anything without an ecosystem) is matched by CPE
+/// against NVD: its own CPE (`matched_by: cpe`), else a guess from the `mapping` table
+/// (`name-mapping`).
 #[must_use]
-pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) -> ScanReport {
-    // Where each matched component came from: (input, asset).
+pub fn scan(
+    knowledge: &Knowledge,
+    mapping: &Mapping,
+    inputs: &[ScanInput],
+    options: &ScanOptions,
+) -> ScanReport {
+    // Where each matched component came from: (input, asset), per matching path.
     let mut origin: Vec<(usize, usize)> = Vec::new();
     let mut refs: Vec<ComponentRef<'_>> = Vec::new();
+    let mut cpe_origin: Vec<(usize, usize)> = Vec::new();
+    let mut cpe_refs: Vec<CpeComponent<'_>> = Vec::new();
+    let mut resolvable: HashMap<CpeComponent<'_>, bool> = HashMap::new();
     let mut summaries = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let mut summary = InputSummary {
@@ -115,6 +135,16 @@ pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) 
                     refs.push(r);
                     origin.push((i, a));
                     summary.matchable += 1;
+                } else {
+                    let c = CpeComponent::from_component(component);
+                    let usable = *resolvable
+                        .entry(c)
+                        .or_insert_with(|| !CpeMatcher::resolve(mapping, &c).0.is_empty());
+                    if usable {
+                        cpe_refs.push(c);
+                        cpe_origin.push((i, a));
+                        summary.matchable += 1;
+                    }
                 }
             }
         }
@@ -125,22 +155,25 @@ pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) 
         threads: options.threads.max(1),
     };
     let intel = &knowledge.intel;
+    let locate = |origin: &[(usize, usize)], components: &[usize]| -> Vec<Location> {
+        let set: BTreeSet<Location> = components
+            .iter()
+            .filter_map(|&c| origin.get(c))
+            .filter_map(|&(i, a)| {
+                let input = inputs.get(i)?;
+                Some(Location {
+                    file: input.file.clone(),
+                    asset: input.assets.get(a)?.name.clone(),
+                })
+            })
+            .collect();
+        set.into_iter().collect()
+    };
     let mut findings: Vec<Finding> = matcher
         .run(&knowledge.index, &refs)
         .into_iter()
         .map(|f| {
-            let locations: BTreeSet<Location> = f
-                .components
-                .iter()
-                .filter_map(|&c| origin.get(c))
-                .filter_map(|&(i, a)| {
-                    let input = inputs.get(i)?;
-                    Some(Location {
-                        file: input.file.clone(),
-                        asset: input.assets.get(a)?.name.clone(),
-                    })
-                })
-                .collect();
+            let locations = locate(&origin, &f.components);
             let cvss = intel.cvss(&f.advisories, &f.ids);
             Finding {
                 aliases: f.ids.iter().filter(|id| **id != f.id).cloned().collect(),
@@ -162,11 +195,44 @@ pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) 
                     percentile: v.percentile,
                 }),
                 cvss,
-                locations: locations.into_iter().collect(),
+                locations,
                 advisory_id: f.id,
             }
         })
         .collect();
+    findings.extend(
+        CpeMatcher::match_components(&knowledge.cpe, mapping, &cpe_refs)
+            .into_iter()
+            .map(|f| {
+                let ids = vec![f.cve.clone()];
+                // Every instance of one CPE has the same name and version: take the first's.
+                let first = f.components.first().and_then(|&c| cpe_refs.get(c)).copied();
+                let cvss = intel.cvss(&[], &ids);
+                Finding {
+                    aliases: Vec::new(),
+                    summary: intel.summary(&[], &ids),
+                    package: Package {
+                        ecosystem: None,
+                        name: first.map_or_else(String::new, |c| c.name.to_owned()),
+                        version: first.and_then(|c| c.version).unwrap_or_default().to_owned(),
+                        purl: None,
+                    },
+                    fixed_versions: f.fixed,
+                    matched_by: f.matched_by,
+                    cpe: Some(f.cpe),
+                    severity: severity_word(cvss.as_ref().map(|c| c.base_score)),
+                    kev: intel.kev(&ids).map(Kev::from),
+                    epss: intel.epss(&ids).map(|(cve, v)| Epss {
+                        cve: cve.to_owned(),
+                        score: v.score,
+                        percentile: v.percentile,
+                    }),
+                    cvss,
+                    locations: locate(&cpe_origin, &f.components),
+                    advisory_id: f.cve,
+                }
+            }),
+    );
     findings.sort_by(urgency);
 
     let mut summary = Summary {

@@ -98,6 +98,12 @@ pub struct ScanArgs {
     #[arg(long = "advisories", value_name = "PATH")]
     pub advisories: Vec<PathBuf>,
 
+    /// Extra vendor/product → CPE rows for components without an ecosystem (appliances,
+    /// Windows software), on top of the built-in table (same CSV format; a row here replaces a
+    /// built-in row with the same name).
+    #[arg(long, value_name = "FILE")]
+    pub cpe_mapping: Option<PathBuf>,
+
     /// Matching threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -2,6 +2,7 @@
 
 use weerbaar_advisories::{epss, kev, nvd, osv};
 use weerbaar_inventory::{ImportOptions, ImportedAsset};
+use weerbaar_matching::Mapping;
 use weerbaar_scan::{Knowledge, SCHEMA, ScanInput, ScanOptions, scan};
 
 const LOCK: &str = r#"version = 3
@@ -20,6 +21,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 /// EPSS scores in the published layout (our own numbers, for the test).
 const EPSS: &str = "#model_version:v2025.03.14,score_date:2025-09-01T00:00:00+0000\n\
 cve,epss,percentile\nCVE-2023-4863,0.93512,0.99801\n";
+
+fn mapping() -> Mapping {
+    Mapping::builtin().expect("the built-in table parses")
+}
 
 fn options() -> ScanOptions {
     ScanOptions {
@@ -87,7 +92,7 @@ fn a_kev_listed_crate_gets_kev_epss_and_a_computed_cvss() {
         lock_input("portal/Cargo.lock", "burgerzaken-portal"),
         lock_input("kiosk/Cargo.lock", "kiosk"),
     ];
-    let report = scan(&knowledge, &inputs, &options());
+    let report = scan(&knowledge, &mapping(), &inputs, &options());
 
     assert_eq!(report.schema, SCHEMA);
     assert_eq!(report.feeds.osv_advisories, 1206);
@@ -158,12 +163,14 @@ fn the_report_is_a_pure_function_of_its_inputs() {
     let Some(feeds) = feeds() else { return };
     let knowledge = Knowledge::build(&feeds.osv, &feeds.nvd, Some(&feeds.kev), Some(&feeds.epss));
     let inputs = [lock_input("Cargo.lock", "app")];
-    let a = serde_json::to_string(&scan(&knowledge, &inputs, &options())).expect("json");
+    let a =
+        serde_json::to_string(&scan(&knowledge, &mapping(), &inputs, &options())).expect("json");
     let one_thread = ScanOptions {
         threads: 1,
         ..options()
     };
-    let b = serde_json::to_string(&scan(&knowledge, &inputs, &one_thread)).expect("json");
+    let b =
+        serde_json::to_string(&scan(&knowledge, &mapping(), &inputs, &one_thread)).expect("json");
     assert_eq!(a, b);
 }
 
@@ -173,7 +180,12 @@ fn the_report_is_a_pure_function_of_its_inputs() {
 fn the_json_contract_keeps_its_keys() {
     let Some(feeds) = feeds() else { return };
     let knowledge = Knowledge::build(&feeds.osv, &feeds.nvd, Some(&feeds.kev), Some(&feeds.epss));
-    let report = scan(&knowledge, &[lock_input("Cargo.lock", "app")], &options());
+    let report = scan(
+        &knowledge,
+        &mapping(),
+        &[lock_input("Cargo.lock", "app")],
+        &options(),
+    );
     let json = serde_json::to_value(&report).expect("json");
     let keys = |v: &serde_json::Value| -> Vec<String> {
         v.as_object()

@@ -2,6 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
+use anyhow::Context;
+use weerbaar_matching::Mapping;
 use weerbaar_scan::report::Finding;
 use weerbaar_scan::{Knowledge, ScanInput, ScanOptions, ScanReport};
 
@@ -14,6 +16,18 @@ use crate::storage;
 pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status> {
     let progress = std::io::stderr().is_terminal();
     let options = import_options(&args.input)?;
+    let mut mapping = Mapping::builtin()?;
+    if let Some(path) = &args.cpe_mapping {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        match Mapping::parse(&text, &path.display().to_string()) {
+            Ok(user) => mapping = mapping.with(user),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Status::Failure);
+            }
+        }
+    }
     let Some(mut pending) = parse_all(&args.input, &options, true)? else {
         eprintln!("nothing was scanned");
         return Ok(Status::Failure);
@@ -76,6 +90,7 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
     });
     let report = weerbaar_scan::scan(
         &knowledge,
+        &mapping,
         &inputs,
         &ScanOptions {
             generated_at: jiff::Timestamp::now()
@@ -91,6 +106,10 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
     } else {
         Status::Findings
     })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn score(f: &Finding) -> String {
@@ -232,10 +251,10 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
             let scanned: usize = report.inputs.iter().map(|i| i.components).sum();
             writeln!(
                 out,
-                "{} vulnerabilities in {} packages ({} critical, {} high, {} medium, {} low, \
-                 {} unscored); {} in CISA KEV ({} ransomware); {} fixable. {} components scanned.",
-                s.findings,
-                s.packages,
+                "{} in {} ({} critical, {} high, {} medium, {} low, {} unscored); \
+                 {} in CISA KEV ({} ransomware); {} fixable. {} scanned.",
+                plural(s.findings, "vulnerability", "vulnerabilities"),
+                plural(s.packages, "package", "packages"),
                 s.critical,
                 s.high,
                 s.medium,
@@ -244,7 +263,7 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
                 s.kev,
                 s.ransomware,
                 s.fixable,
-                scanned
+                plural(scanned, "component", "components"),
             )?;
             if let Some(f) = report.findings.iter().find(|f| f.kev.is_some()) {
                 writeln!(

@@ -174,3 +174,94 @@ fn scan_errors_name_the_file() {
         text(&out.stderr)
     );
 }
+
+/// A Lansweeper-style software export: no ecosystem, so matched by CPE through the name table.
+const SOFTWARE_CSV: &str = "Computer,Software,Version,Publisher\n\
+WS-BALIE-01,Google Chrome,116.0.5845.96,Google LLC\n\
+WS-BALIE-02,Google Chrome,116.0.5845.187,Google LLC\n\
+WS-BALIE-01,XZ Utils,5.6.1,Tukaani\n";
+
+const MAP: &str = "asset=Computer,name=Software,version=Version,vendor=Publisher";
+
+#[test]
+fn software_without_ecosystem_is_matched_through_the_cpe_table() {
+    let (Some(nvd), Some(kev)) = (
+        weerbaar_fixtures::fixture("nvd/osv.dev-nvdcve-2.0"),
+        weerbaar_fixtures::fixture("kev/known_exploited_vulnerabilities.json"),
+    ) else {
+        return;
+    };
+    let (nvd, kev) = (nvd.display().to_string(), kev.display().to_string());
+    let s = Scratch::new("cpe");
+    let csv = s.file("software.csv", SOFTWARE_CSV);
+    let base = [
+        "scan",
+        csv.as_str(),
+        "--map",
+        MAP,
+        "--advisories",
+        &nvd,
+        "--advisories",
+        &kev,
+        "--format",
+        "json",
+    ];
+    let out = s.run(&base);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    // Chrome 116.0.5845.96 is below CVE-2023-4863's fix (116.0.5845.187); .187 is not. XZ
+    // Utils is in no built-in row.
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f["advisory_id"], "CVE-2023-4863");
+    assert_eq!(f["matched_by"], "name-mapping");
+    assert_eq!(
+        f["cpe"],
+        "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*"
+    );
+    assert_eq!(f["package"]["ecosystem"], serde_json::Value::Null);
+    assert_eq!(f["package"]["name"], "Google Chrome");
+    assert_eq!(f["fixed_versions"][0], "116.0.5845.187");
+    assert_eq!(f["kev"]["due_date"], "2023-10-04");
+    assert_eq!(f["locations"][0]["asset"], "WS-BALIE-01");
+    // One input per asset of the export.
+    let sum = |key: &str| -> u64 {
+        report["inputs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i[key].as_u64())
+            .sum()
+    };
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(2));
+    assert_eq!(sum("components"), 3);
+    assert_eq!(sum("matchable"), 2, "XZ Utils has no row");
+
+    // A user table adds a row: XZ Utils 5.6.1 is the backdoored release (CVE-2024-3094).
+    let table = s.file(
+        "mapping.csv",
+        "cpe,names,version,kev\na:tukaani:xz,XZ Utils;xz,,\n",
+    );
+    let mut args = base.to_vec();
+    args.extend(["--cpe-mapping", table.as_str()]);
+    let out = s.run(&args);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let xz = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["advisory_id"] == "CVE-2024-3094"))
+        .expect("CVE-2024-3094 through the user's row");
+    assert_eq!(xz["matched_by"], "name-mapping");
+    assert_eq!(xz["cvss"]["base_score"], 10.0);
+
+    let broken = s.file("broken.csv", "cpe,names,version,kev\nnot-a-cpe\n");
+    let mut args = base.to_vec();
+    args.extend(["--cpe-mapping", broken.as_str()]);
+    let out = s.run(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("broken.csv:2"),
+        "{}",
+        text(&out.stderr)
+    );
+}
