@@ -138,12 +138,23 @@ pub fn group(findings: Vec<Assessed>) -> Vec<Action> {
     let mut actions: BTreeMap<(String, String, GroupKey), Vec<Assessed>> = BTreeMap::new();
     for ((_, ecosystem, package, installed), unit) in units {
         let order = Order::for_ecosystem(&ecosystem);
-        let key = match target(&order, &installed, &unit) {
-            Some(t) => GroupKey::Upgrade(t),
+        // Findings without a fix above the installed version cannot share an upgrade.
+        let (fixable, unfixable): (Vec<Assessed>, Vec<Assessed>) = unit
+            .into_iter()
+            .partition(|a| applicable_fix(&order, &installed, &a.finding).is_some());
+        if let Some(t) = target(&order, &installed, &fixable) {
+            actions
+                .entry((ecosystem.clone(), package.clone(), GroupKey::Upgrade(t)))
+                .or_default()
+                .extend(fixable);
+        }
+        if !unfixable.is_empty() {
             // A mitigation has no common target to merge on: one per installed version.
-            None => GroupKey::Mitigate(installed),
-        };
-        actions.entry((ecosystem, package, key)).or_default().extend(unit);
+            actions
+                .entry((ecosystem, package, GroupKey::Mitigate(installed)))
+                .or_default()
+                .extend(unfixable);
+        }
     }
 
     let mut out: Vec<Action> = actions
@@ -201,7 +212,9 @@ fn build(
     let mut assets: BTreeMap<&str, &AssetRef> = BTreeMap::new();
     let mut advisories: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
     for f in &findings {
-        assets.entry(&f.finding.asset.name).or_insert(&f.finding.asset);
+        assets
+            .entry(&f.finding.asset.name)
+            .or_insert(&f.finding.asset);
         let kev = f.finding.kev.as_ref();
         advisories.insert(
             &f.finding.advisory_id,
@@ -227,17 +240,23 @@ fn build(
     })
 }
 
-/// The lowest version that fixes every finding of one installed package version.
+/// The lowest fixed version of `finding` above `installed` (fixes of older branches do not
+/// apply).
+fn applicable_fix<'a>(order: &Order, installed: &str, finding: &'a Finding) -> Option<&'a str> {
+    finding
+        .fixed_versions
+        .iter()
+        .map(String::as_str)
+        .filter(|v| order.cmp(v, installed) == Ordering::Greater)
+        .min_by(|a, b| order.cmp(a, b))
+}
+
+/// The lowest version that fixes every finding of one installed package version: the highest of
+/// their applicable fixes. `None` for no findings or one without a fix.
 fn target(order: &Order, installed: &str, unit: &[Assessed]) -> Option<String> {
     let mut needed: Option<&str> = None;
     for a in unit {
-        let own = a
-            .finding
-            .fixed_versions
-            .iter()
-            .map(String::as_str)
-            .filter(|v| order.cmp(v, installed) == Ordering::Greater)
-            .min_by(|a, b| order.cmp(a, b))?;
+        let own = applicable_fix(order, installed, &a.finding)?;
         needed = Some(match needed {
             Some(n) if order.cmp(n, own) != Ordering::Less => n,
             _ => own,

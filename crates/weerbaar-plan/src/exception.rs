@@ -7,11 +7,12 @@
 //! * Justifications are CycloneDX's nine (`impactAnalysisJustification`), the richer of the two
 //!   vocabularies; OpenVEX's five map onto them and back ([`Justification::to_openvex`],
 //!   [`Justification::from_openvex`]). The mapping is lossy (nine onto five), so CycloneDX's value
-//!   is the one stored. OpenVEX → CycloneDX picks the closest CycloneDX value:
+//!   is the one stored. OpenVEX → CycloneDX picks the closest CycloneDX value, chosen so that
+//!   CycloneDX → OpenVEX → CycloneDX → OpenVEX is stable:
 //!
 //!   | OpenVEX | CycloneDX |
 //!   |---|---|
-//!   | `component_not_present` | `code_not_present` |
+//!   | `component_not_present` | `requires_dependency` |
 //!   | `vulnerable_code_not_present` | `code_not_present` |
 //!   | `vulnerable_code_not_in_execute_path` | `code_not_reachable` |
 //!   | `vulnerable_code_cannot_be_controlled_by_adversary` | `requires_environment` |
@@ -105,9 +106,9 @@ impl Justification {
             Self::CodeNotPresent => O::VulnerableCodeNotPresent,
             Self::CodeNotReachable => O::VulnerableCodeNotInExecutePath,
             Self::RequiresDependency => O::ComponentNotPresent,
-            Self::RequiresConfiguration | Self::RequiresEnvironment | Self::ProtectedAtPerimeter => {
-                O::VulnerableCodeCannotBeControlledByAdversary
-            }
+            Self::RequiresConfiguration
+            | Self::RequiresEnvironment
+            | Self::ProtectedAtPerimeter => O::VulnerableCodeCannotBeControlledByAdversary,
             Self::ProtectedByCompiler
             | Self::ProtectedAtRuntime
             | Self::ProtectedByMitigatingControl => O::InlineMitigationsAlreadyExist,
@@ -118,7 +119,8 @@ impl Justification {
     pub const fn from_openvex(j: OpenVexJustification) -> Self {
         use OpenVexJustification as O;
         match j {
-            O::ComponentNotPresent | O::VulnerableCodeNotPresent => Self::CodeNotPresent,
+            O::ComponentNotPresent => Self::RequiresDependency,
+            O::VulnerableCodeNotPresent => Self::CodeNotPresent,
             O::VulnerableCodeNotInExecutePath => Self::CodeNotReachable,
             O::VulnerableCodeCannotBeControlledByAdversary => Self::RequiresEnvironment,
             O::InlineMitigationsAlreadyExist => Self::ProtectedByMitigatingControl,
@@ -128,15 +130,40 @@ impl Justification {
     #[must_use]
     pub fn text(self, lang: Lang) -> &'static str {
         match self {
-            Self::CodeNotPresent => lang.pick("vulnerable code not present", "kwetsbare code niet aanwezig"),
-            Self::CodeNotReachable => lang.pick("vulnerable code not reachable", "kwetsbare code niet bereikbaar"),
-            Self::RequiresConfiguration => lang.pick("requires a configuration not in use", "vereist een configuratie die niet gebruikt wordt"),
-            Self::RequiresDependency => lang.pick("requires a dependency not present", "vereist een afhankelijkheid die niet aanwezig is"),
-            Self::RequiresEnvironment => lang.pick("requires an environment not present", "vereist een omgeving die niet aanwezig is"),
-            Self::ProtectedByCompiler => lang.pick("protected by the compiler", "beschermd door de compiler"),
-            Self::ProtectedAtRuntime => lang.pick("protected at runtime", "beschermd tijdens de uitvoering"),
-            Self::ProtectedAtPerimeter => lang.pick("protected at the perimeter", "beschermd aan de rand van het netwerk"),
-            Self::ProtectedByMitigatingControl => lang.pick("protected by a mitigating control", "beschermd door een beperkende maatregel"),
+            Self::CodeNotPresent => lang.pick(
+                "vulnerable code not present",
+                "kwetsbare code niet aanwezig",
+            ),
+            Self::CodeNotReachable => lang.pick(
+                "vulnerable code not reachable",
+                "kwetsbare code niet bereikbaar",
+            ),
+            Self::RequiresConfiguration => lang.pick(
+                "requires a configuration not in use",
+                "vereist een configuratie die niet gebruikt wordt",
+            ),
+            Self::RequiresDependency => lang.pick(
+                "requires a dependency not present",
+                "vereist een afhankelijkheid die niet aanwezig is",
+            ),
+            Self::RequiresEnvironment => lang.pick(
+                "requires an environment not present",
+                "vereist een omgeving die niet aanwezig is",
+            ),
+            Self::ProtectedByCompiler => {
+                lang.pick("protected by the compiler", "beschermd door de compiler")
+            }
+            Self::ProtectedAtRuntime => {
+                lang.pick("protected at runtime", "beschermd tijdens de uitvoering")
+            }
+            Self::ProtectedAtPerimeter => lang.pick(
+                "protected at the perimeter",
+                "beschermd aan de rand van het netwerk",
+            ),
+            Self::ProtectedByMitigatingControl => lang.pick(
+                "protected by a mitigating control",
+                "beschermd door een beperkende maatregel",
+            ),
         }
     }
 }
@@ -206,9 +233,13 @@ impl fmt::Display for Justification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ExceptionKind {
-    NotAffected { justification: Justification },
+    NotAffected {
+        justification: Justification,
+    },
     /// The risk is accepted until `expires`; from that day on the finding is open again.
-    AcceptedRisk { expires: Date },
+    AcceptedRisk {
+        expires: Date,
+    },
     FalsePositive,
 }
 
@@ -263,10 +294,7 @@ impl Scope {
     #[must_use]
     pub fn covers(&self, finding: &Finding) -> bool {
         finding.has_id(&self.advisory)
-            && self
-                .asset
-                .as_ref()
-                .is_none_or(|a| a == &finding.asset.name)
+            && self.asset.as_ref().is_none_or(|a| a == &finding.asset.name)
             && self
                 .package
                 .as_ref()

@@ -81,13 +81,18 @@ pub fn csv(plan: &Plan, lang: Lang) -> Result<String, CsvError> {
             assets.join("; "),
             a.advisories.join("; "),
             a.kev.to_string(),
-            lang.pick(if a.ransomware { "yes" } else { "no" }, if a.ransomware { "ja" } else { "nee" })
-                .to_owned(),
+            lang.pick(
+                if a.ransomware { "yes" } else { "no" },
+                if a.ransomware { "ja" } else { "nee" },
+            )
+            .to_owned(),
             why(a, lang),
         ];
         w.write_record(row.iter().map(|c| defuse(c)))?;
     }
-    let bytes = w.into_inner().map_err(|e| CsvError(e.into_error().into()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| CsvError(e.into_error().into()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -217,7 +222,11 @@ pub fn html(plan: &Plan, lang: Lang) -> String {
     }
 
     if !plan.excepted.is_empty() {
-        let _ = writeln!(h, "<h2>{}</h2>", t("Exceptions in force", "Geldende uitzonderingen"));
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>",
+            t("Exceptions in force", "Geldende uitzonderingen")
+        );
         let heads = [
             t("Advisory", "Kwetsbaarheid"),
             t("Asset", "Systeem"),

@@ -244,7 +244,8 @@ impl Policy {
 
 /// `date + days`, saturating at the end of jiff's calendar (year 9999).
 pub(crate) fn add_days(date: Date, days: u16) -> Date {
-    date.checked_add(i64::from(days).days()).unwrap_or(Date::MAX)
+    date.checked_add(i64::from(days).days())
+        .unwrap_or(Date::MAX)
 }
 
 /// The policies of all tenants: the default and per-tenant overrides.
@@ -268,12 +269,10 @@ impl PolicySet {
     /// wrong types and out-of-range values.
     pub fn parse(file: &str, text: &str) -> Result<Self, PolicyError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((None, None), |span| {
-                    let (l, c) = line_col(text, span.start);
-                    (Some(l), Some(c))
-                });
+            let (line, column) = e.span().map_or((None, None), |span| {
+                let (l, c) = line_col(text, span.start);
+                (Some(l), Some(c))
+            });
             PolicyError {
                 file: file.to_owned(),
                 line,

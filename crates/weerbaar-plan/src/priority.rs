@@ -316,7 +316,10 @@ impl Reason {
                 format!("asset criticality {}", criticality_word(*criticality, lang))
             }
             (Self::AssetCriticality { criticality }, Lang::NlBe) => {
-                format!("kriticiteit van het systeem: {}", criticality_word(*criticality, lang))
+                format!(
+                    "kriticiteit van het systeem: {}",
+                    criticality_word(*criticality, lang)
+                )
             }
         }
     }
@@ -394,7 +397,11 @@ pub fn assess(finding: &Finding, rules: &Rules) -> Priority {
                 if internet {
                     reasons.push(Reason::RemoteUnauthenticated);
                 }
-                if internet { Automatable::Yes } else { Automatable::No }
+                if internet {
+                    Automatable::Yes
+                } else {
+                    Automatable::No
+                }
             }
             Some((metric, value)) => {
                 reasons.push(Reason::NeedsFoothold {

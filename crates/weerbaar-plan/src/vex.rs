@@ -1,6 +1,7 @@
 //! CycloneDX VEX documents in and out.
 //!
-//! Reads CycloneDX 1.4–1.7 JSON (the `vulnerabilities[].analysis` object has had the same shape
+//! Reads CycloneDX 1.4–1.7 JSON (an older BOM, which cannot carry vulnerabilities, imports as
+//! empty) (the `vulnerabilities[].analysis` object has had the same shape
 //! since 1.4) and writes CycloneDX 1.6. Each vulnerability whose `analysis.state` is a decision
 //! becomes one exception per `affects[].ref`:
 //!
@@ -114,12 +115,17 @@ pub fn import(file: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Imported
         Some("CycloneDX") => {}
         _ => return Err(err("$.bomFormat", "not a CycloneDX document".into())),
     }
+    // `vulnerabilities` arrived in CycloneDX 1.4; an older BOM can only say nothing.
+    let has_vulnerabilities = root.contains_key("vulnerabilities");
     match root.get("specVersion").and_then(Value::as_str) {
         Some("1.4" | "1.5" | "1.6" | "1.7") => {}
+        Some("1.0" | "1.1" | "1.2" | "1.3") if !has_vulnerabilities => {
+            return Ok(Imported::default());
+        }
         Some(v) => {
             return Err(err(
                 "$.specVersion",
-                format!("CycloneDX {v} is not supported; expected 1.4 to 1.7"),
+                format!("CycloneDX {v} has no vulnerabilities; expected 1.4 to 1.7"),
             ));
         }
         None => return Err(err("$.specVersion", "missing".into())),
@@ -171,11 +177,14 @@ pub fn import(file: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Imported
         if !STATES.contains(&state) {
             return Err(err(
                 &format!("{apath}.state"),
-                format!("unknown state {state:?}; expected one of: {}", STATES.join(", ")),
+                format!(
+                    "unknown state {state:?}; expected one of: {}",
+                    STATES.join(", ")
+                ),
             ));
         }
-        let justification = str_field(analysis, "justification", &apath)
-            .map_err(|(p, m)| err(&p, m))?;
+        let justification =
+            str_field(analysis, "justification", &apath).map_err(|(p, m)| err(&p, m))?;
         let jpath = format!("{apath}.justification");
         let kind = match state {
             "not_affected" => {
@@ -215,7 +224,10 @@ pub fn import(file: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Imported
         for key in ["firstIssued", "lastUpdated"] {
             if let Some(s) = str_field(analysis, key, &apath).map_err(|(p, m)| err(&p, m))? {
                 date = s.get(..10).and_then(parse_date).ok_or_else(|| {
-                    err(&format!("{apath}.{key}"), format!("{s:?} is not a date-time"))
+                    err(
+                        &format!("{apath}.{key}"),
+                        format!("{s:?} is not a date-time"),
+                    )
                 })?;
                 break;
             }
@@ -277,8 +289,10 @@ fn properties<'a>(
         let p = p
             .as_object()
             .ok_or_else(|| (ppath.clone(), "expected an object".to_owned()))?;
-        if let (Some(name), Some(value)) = (str_field(p, "name", &ppath)?, str_field(p, "value", &ppath)?)
-        {
+        if let (Some(name), Some(value)) = (
+            str_field(p, "name", &ppath)?,
+            str_field(p, "value", &ppath)?,
+        ) {
             out.insert(name, value);
         }
     }

@@ -1,1 +1,11 @@
-fn main(){}
+//! Integration tests of weerbaar-plan, one binary.
+
+mod action;
+mod common;
+mod exception;
+mod export;
+mod policy;
+mod priority;
+mod scenario;
+mod sla;
+mod vex;
