@@ -109,6 +109,22 @@ impl Action {
         }
     }
 
+    /// The most pressing SLA state of its findings: overdue, then due soon, then open.
+    #[must_use]
+    pub fn sla(&self) -> SlaState {
+        let rank = |s: SlaState| match s {
+            SlaState::Overdue => 3,
+            SlaState::DueSoon => 2,
+            SlaState::Open => 1,
+            SlaState::ResolvedLate | SlaState::ResolvedInTime => 0,
+        };
+        self.findings
+            .iter()
+            .map(|f| f.sla)
+            .max_by_key(|s| rank(*s))
+            .unwrap_or(SlaState::Open)
+    }
+
     /// The target version, if it is an upgrade.
     #[must_use]
     pub fn target(&self) -> Option<&str> {

@@ -30,11 +30,12 @@ pub struct CsvError(#[from] csv::Error);
 /// # Errors
 /// [`CsvError`] if the CSV writer fails.
 pub fn csv(plan: &Plan, lang: Lang) -> Result<String, CsvError> {
-    let headers: [&str; 14] = match lang {
+    let headers: [&str; 15] = match lang {
         Lang::En => [
             "rank",
             "decision",
             "due",
+            "status",
             "action",
             "ecosystem",
             "package",
@@ -51,6 +52,7 @@ pub fn csv(plan: &Plan, lang: Lang) -> Result<String, CsvError> {
             "volgorde",
             "beslissing",
             "uiterlijk",
+            "status",
             "actie",
             "ecosysteem",
             "pakket",
@@ -72,6 +74,7 @@ pub fn csv(plan: &Plan, lang: Lang) -> Result<String, CsvError> {
             (i + 1).to_string(),
             a.decision.label().to_owned(),
             a.due.to_string(),
+            a.sla().text(lang).to_owned(),
             a.title(lang),
             a.ecosystem.clone(),
             a.package.clone(),
@@ -96,23 +99,28 @@ pub fn csv(plan: &Plan, lang: Lang) -> Result<String, CsvError> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The reasons of the most urgent finding and the rule of the earliest due date.
+/// The reasons of the most urgent finding and the rule of the earliest due date, each with the
+/// advisory it comes from.
 fn why(a: &Action, lang: Lang) -> String {
     let Some(top) = a.findings.first() else {
         return String::new();
     };
-    let due = a
-        .findings
-        .iter()
-        .min_by_key(|f| f.due.date)
-        .map(|f| f.due.rule.text(lang))
-        .unwrap_or_default();
-    format!(
-        "{} ({}); {}",
-        top.priority.explain(lang),
+    let mut out = format!(
+        "{}: {}",
         top.finding.advisory_id,
-        due
-    )
+        top.priority.explain(lang)
+    );
+    if let Some(first_due) = a.findings.iter().min_by_key(|f| f.due.date) {
+        let _ = write!(
+            out,
+            ". {} {} ({}): {}",
+            lang.pick("Due", "Uiterlijk"),
+            first_due.due.date,
+            first_due.finding.advisory_id,
+            first_due.due.rule.text(lang)
+        );
+    }
+    out
 }
 
 /// Neutralises spreadsheet formulas.
@@ -159,7 +167,7 @@ small{color:#444}
 td ul{margin:0;padding-left:1.1em}
 @page{size:A4 landscape;margin:12mm}
 @media print{
- body{margin:0;font-size:9pt}
+ body{margin:0 2px;font-size:9pt}
  thead{display:table-header-group}
  tr{break-inside:avoid;page-break-inside:avoid}
  h2{break-after:avoid;page-break-after:avoid}
@@ -299,9 +307,10 @@ fn action_row(h: &mut String, rank: usize, a: &Action, lang: Lang) {
     };
     let _ = writeln!(
         h,
-        "<tr class=\"{class}\"><td class=\"n\">{rank}</td><td class=\"dec\">{}</td><td class=\"d\">{}</td><td>{}{target_note}<br><small>{}</small></td><td>{}</td><td>{}</td><td><small>{}</small></td></tr>",
+        "<tr class=\"{class}\"><td class=\"n\">{rank}</td><td class=\"dec\">{}</td><td class=\"d\">{}<br><small>{}</small></td><td>{}{target_note}<br><small>{}</small></td><td>{}</td><td>{}</td><td><small>{}</small></td></tr>",
         a.decision.label(),
         a.due,
+        a.sla().text(lang),
         escape(&a.title(lang)),
         escape(&a.ecosystem),
         assets.join(", "),

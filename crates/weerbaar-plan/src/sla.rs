@@ -46,10 +46,10 @@ impl SlaState {
     pub fn text(self, lang: Lang) -> &'static str {
         match self {
             Self::Open => lang.pick("open", "open"),
-            Self::DueSoon => lang.pick("due soon", "binnenkort verschuldigd"),
+            Self::DueSoon => lang.pick("due soon", "termijn loopt bijna af"),
             Self::Overdue => lang.pick("overdue", "achterstallig"),
             Self::ResolvedInTime => lang.pick("resolved in time", "tijdig opgelost"),
-            Self::ResolvedLate => lang.pick("resolved late", "laattijdig opgelost"),
+            Self::ResolvedLate => lang.pick("resolved late", "te laat opgelost"),
         }
     }
 }

@@ -8,7 +8,7 @@ use weerbaar_inventory::model::{Criticality, Exposure};
 use weerbaar_plan::{AssetRef, Cvss, Finding, Package};
 
 pub fn d(s: &str) -> Date {
-    s.parse().unwrap()
+    s.parse().expect("test input is valid")
 }
 
 pub fn asset(name: &str, criticality: Criticality, exposure: Exposure) -> AssetRef {
@@ -45,7 +45,7 @@ pub fn finding(tenant: &str, asset: AssetRef, advisory: &str, first_seen: &str) 
 
 /// A CVSS value with the score computed from the vector by weerbaar-advisories.
 pub fn cvss(vector: &str) -> Cvss {
-    let score = weerbaar_advisories::cvss::base_score(vector).unwrap();
+    let score = weerbaar_advisories::cvss::base_score(vector).expect("test input is valid");
     Cvss::from(&score)
 }
 
@@ -55,8 +55,8 @@ pub fn kev_catalog() -> Option<&'static kev::Catalog> {
     CATALOG
         .get_or_init(|| {
             let path = weerbaar_fixtures::fixture("kev/known_exploited_vulnerabilities.json")?;
-            let bytes = std::fs::read(&path).unwrap();
-            Some(kev::parse(&path.display().to_string(), &bytes).unwrap())
+            let bytes = std::fs::read(&path).expect("test input is valid");
+            Some(kev::parse(&path.display().to_string(), &bytes).expect("test input is valid"))
         })
         .as_ref()
 }
@@ -65,6 +65,6 @@ pub fn kev_catalog() -> Option<&'static kev::Catalog> {
 pub fn epss_scores() -> Option<epss::Scores> {
     let path =
         weerbaar_fixtures::fixture("epss/lodestonesecurity-epss_scores-current-first49rows.csv")?;
-    let bytes = std::fs::read(&path).unwrap();
-    Some(epss::parse(&path.display().to_string(), &bytes).unwrap())
+    let bytes = std::fs::read(&path).expect("test input is valid");
+    Some(epss::parse(&path.display().to_string(), &bytes).expect("test input is valid"))
 }

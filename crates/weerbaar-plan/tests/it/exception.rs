@@ -165,7 +165,7 @@ fn justifications_map_between_cyclonedx_and_openvex() {
     );
     assert!(
         Justification::from_str("because")
-            .unwrap_err()
+            .expect_err("must be refused")
             .contains("code_not_present")
     );
 }

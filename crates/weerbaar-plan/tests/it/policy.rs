@@ -97,7 +97,7 @@ medium_days = 60
 
 #[test]
 fn tenant_tables_override_the_default_table_which_overrides_built_ins() {
-    let set = PolicySet::parse("policy.toml", FILE).unwrap();
+    let set = PolicySet::parse("policy.toml", FILE).expect("test input is valid");
     let a = set.for_tenant("gemeente-a");
     assert_eq!(a.critical_internet_facing_days, 3);
     assert!(!a.kev_catalog_due_date);
@@ -122,7 +122,7 @@ fn tenant_tables_override_the_default_table_which_overrides_built_ins() {
 
 #[test]
 fn without_the_kev_catalog_date_fourteen_days_apply() {
-    let set = PolicySet::parse("policy.toml", FILE).unwrap();
+    let set = PolicySet::parse("policy.toml", FILE).expect("test input is valid");
     let mut f = finding(
         "t",
         asset("a", Criticality::Normal, Exposure::Internal),
@@ -157,7 +157,7 @@ fn errors_name_file_line_and_column() {
         ("[default]\nlow_days = 1\n[defaults]\n", 3, "defaults"),
     ];
     for (text, line, needle) in cases {
-        let e = PolicySet::parse("/etc/weerbaar/policy.toml", text).unwrap_err();
+        let e = PolicySet::parse("/etc/weerbaar/policy.toml", text).expect_err("must be refused");
         assert_eq!(e.file, "/etc/weerbaar/policy.toml");
         assert_eq!(e.line, Some(line), "{text:?}: {e}");
         let shown = e.to_string();
@@ -171,7 +171,7 @@ fn errors_name_file_line_and_column() {
 
 #[test]
 fn an_empty_file_is_the_built_in_policy() {
-    let set = PolicySet::parse("p.toml", "").unwrap();
+    let set = PolicySet::parse("p.toml", "").expect("test input is valid");
     assert_eq!(set.default, Policy::default());
     assert!(set.tenants.is_empty());
 }

@@ -18,7 +18,7 @@ const TENANT: &str = "gemeente-zonnebeke";
 /// CVE-2024-3400 (PAN-OS GlobalProtect) on the town hall's internet-facing firewall, with the
 /// real KEV entry (added 2024-04-12, due 2024-04-19, ransomware known).
 fn panos(catalog: &weerbaar_advisories::kev::Catalog) -> Finding {
-    let entry = catalog.get("CVE-2024-3400").unwrap();
+    let entry = catalog.get("CVE-2024-3400").expect("test input is valid");
     let mut f = finding(
         TENANT,
         asset("fw-stadhuis", Criticality::High, Exposure::InternetFacing),
@@ -41,7 +41,7 @@ fn panos(catalog: &weerbaar_advisories::kev::Catalog) -> Finding {
 fn kev_listed_finding_on_internet_facing_firewall_is_act_with_kev_due_date() {
     let Some(catalog) = kev_catalog() else { return };
     let f = panos(catalog);
-    let kev = f.kev.unwrap();
+    let kev = f.kev.expect("test input is valid");
     assert_eq!(
         (kev.date_added, kev.due_date, kev.ransomware),
         (d("2024-04-12"), d("2024-04-19"), true)
@@ -50,7 +50,7 @@ fn kev_listed_finding_on_internet_facing_firewall_is_act_with_kev_due_date() {
     let policy = Policy::default();
     let (state, assessed) = assess_finding(&f, &[], &policy, d("2024-04-13"));
     assert_eq!(state, EffectiveState::Open);
-    let a = assessed.unwrap();
+    let a = assessed.expect("test input is valid");
     assert_eq!(a.priority.decision, Decision::Act);
     assert_eq!(a.priority.points.exploitation, Exploitation::Active);
     assert_eq!(a.priority.points.automatable, Automatable::Yes);
@@ -82,9 +82,9 @@ fn upgrading_before_the_due_date_is_resolved_in_time_and_leaving_it_is_overdue()
 
     // Left in place: overdue from the day after the due date on, until resolved.
     let (_, a) = assess_finding(&open, &[], &policy, d("2024-04-19"));
-    assert_eq!(a.unwrap().sla, SlaState::DueSoon);
+    assert_eq!(a.expect("test input is valid").sla, SlaState::DueSoon);
     let (_, a) = assess_finding(&open, &[], &policy, d("2024-04-20"));
-    assert_eq!(a.unwrap().sla, SlaState::Overdue);
+    assert_eq!(a.expect("test input is valid").sla, SlaState::Overdue);
     let plan = build(
         TENANT,
         std::slice::from_ref(&open),
@@ -130,7 +130,7 @@ fn fourteen_days_win_when_kev_allows_more() {
         "CVE-2023-4966",
         "2023-10-20",
     );
-    f.kev = Kev::from_entry(catalog.get("CVE-2023-4966").unwrap());
+    f.kev = Kev::from_entry(catalog.get("CVE-2023-4966").expect("test input is valid"));
     f.cvss = Some(cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"));
     let due = Policy::default().due_date(&f);
     assert_eq!(due.date, d("2023-11-03"));
@@ -156,7 +156,7 @@ fn kev_deadline_already_passed_makes_the_finding_due_the_day_it_is_seen() {
         "CVE-2021-26855",
         "2022-02-01",
     );
-    f.kev = Kev::from_entry(catalog.get("CVE-2021-26855").unwrap());
+    f.kev = Kev::from_entry(catalog.get("CVE-2021-26855").expect("test input is valid"));
     f.cvss = Some(cvss("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H"));
     let due = Policy::default().due_date(&f);
     assert_eq!(due.date, d("2022-02-01"));
@@ -178,7 +178,7 @@ fn every_kev_entry_is_due_within_fourteen_days_of_its_listing() {
     let policy = Policy::default();
     let (mut fourteen, mut catalog_date, mut passed) = (0, 0, 0);
     for entry in &catalog.entries {
-        let kev = Kev::from_entry(entry).unwrap();
+        let kev = Kev::from_entry(entry).expect("test input is valid");
         let mut f = finding(
             TENANT,
             asset("srv", Criticality::Normal, Exposure::Internal),
@@ -221,7 +221,7 @@ fn every_kev_entry_is_due_within_fourteen_days_of_its_listing() {
 fn high_epss_without_kev_counts_as_public_poc() {
     let Some(scores) = epss_scores() else { return };
     // CVE-1999-0002 scores 0.27858 in FIRST's file: above the 0.1 threshold.
-    let score = scores.get("CVE-1999-0002").unwrap();
+    let score = scores.get("CVE-1999-0002").expect("test input is valid");
     let mut f = finding(
         TENANT,
         asset("legacy-nfs", Criticality::High, Exposure::InternetFacing),
@@ -245,7 +245,9 @@ fn high_epss_without_kev_counts_as_public_poc() {
     );
 
     // CVE-1999-0001 scores 0.03351, percentile 0.88255: below both thresholds.
-    f.epss = Some(Epss::from(scores.get("CVE-1999-0001").unwrap()));
+    f.epss = Some(Epss::from(
+        scores.get("CVE-1999-0001").expect("test input is valid"),
+    ));
     let p = weerbaar_plan::priority::assess(&f, &Policy::default().rules);
     assert_eq!(p.points.exploitation, Exploitation::None);
 }
@@ -265,7 +267,7 @@ fn openssl_findings(
             .as_deref()
             .unwrap_or("9999")
             .get(..10)
-            .unwrap()
+            .expect("test input is valid")
             .to_owned();
         if published.as_str() > today {
             continue;
@@ -282,9 +284,12 @@ fn openssl_findings(
                 .filter(|e| e.key() == "fixed")
                 .map(|e| e.version().to_owned())
                 .collect();
-            let affects = fixed
-                .iter()
-                .any(|v| Scheme::Rpm.compare(installed, v).unwrap().is_lt());
+            let affects = fixed.iter().any(|v| {
+                Scheme::Rpm
+                    .compare(installed, v)
+                    .expect("test input is valid")
+                    .is_lt()
+            });
             if !affects {
                 continue;
             }
@@ -312,8 +317,8 @@ fn openssl_findings(
 
 fn almalinux() -> Option<Vec<osv::Advisory>> {
     let path = weerbaar_fixtures::fixture("osv/almalinux/almalinux-osv.jsonl")?;
-    let bytes = std::fs::read(&path).unwrap();
-    Some(osv::parse_jsonl(&path.display().to_string(), &bytes).unwrap())
+    let bytes = std::fs::read(&path).expect("test input is valid");
+    Some(osv::parse_jsonl(&path.display().to_string(), &bytes).expect("test input is valid"))
 }
 
 #[test]
@@ -442,7 +447,7 @@ fn accepted_risk_matched_through_an_alias_expires_and_reopens_the_finding() {
             since: d("2023-09-01")
         }
     );
-    let a = a.unwrap();
+    let a = a.expect("test input is valid");
     // The clock restarts at expiry: no CVSS, 90 days.
     assert_eq!(a.due.date, d("2023-11-30"));
     let after = build(TENANT, &findings, &exceptions, &policy, d("2023-09-01"));

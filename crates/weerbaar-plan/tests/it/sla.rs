@@ -47,7 +47,7 @@ fn remediation_median_and_p90_by_nearest_rank() {
             resolved_at: Some(
                 d("2025-01-01")
                     .checked_add(jiff::Span::new().days(n))
-                    .unwrap(),
+                    .expect("test input is valid"),
             ),
         })
         .collect();
@@ -89,7 +89,7 @@ proptest! {
     #[test]
     fn resolved_states_agree_with_dates(due in 0i64..400, res in 0i64..400, today in 0i64..800) {
         let base = d("2025-01-01");
-        let day = |n: i64| base.checked_add(jiff::Span::new().days(n)).unwrap();
+        let day = |n: i64| base.checked_add(jiff::Span::new().days(n)).expect("test input is valid");
         let s = state(day(due), Some(day(res)), day(today), 7);
         if res > today {
             prop_assert!(matches!(s, SlaState::Open | SlaState::DueSoon | SlaState::Overdue));

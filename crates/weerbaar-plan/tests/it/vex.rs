@@ -18,8 +18,8 @@ fn imports_cyclonedx_examples() {
     let Some(path) = weerbaar_fixtures::fixture("sbom/cyclonedx-bom-examples/VEX_vex.json") else {
         return;
     };
-    let bytes = std::fs::read(&path).unwrap();
-    let got = import("VEX_vex.json", &bytes, &opts()).unwrap();
+    let bytes = std::fs::read(&path).expect("test input is valid");
+    let got = import("VEX_vex.json", &bytes, &opts()).expect("test input is valid");
     assert_eq!(got.exceptions.len(), 1);
     let e = &got.exceptions[0];
     assert_eq!(e.scope.advisory, "CVE-2020-25649");
@@ -44,8 +44,8 @@ fn imports_cyclonedx_examples() {
     ) else {
         return;
     };
-    let bytes = std::fs::read(&path).unwrap();
-    let got = import("case2.json", &bytes, &opts()).unwrap();
+    let bytes = std::fs::read(&path).expect("test input is valid");
+    let got = import("case2.json", &bytes, &opts()).expect("test input is valid");
     // Every record is about the product itself (metadata.component): no package scope.
     assert_eq!(got.exceptions.len(), 19);
     assert!(got.exceptions.iter().all(|e| e.scope.package.is_none()));
@@ -57,8 +57,8 @@ fn a_bom_without_vulnerabilities_imports_nothing() {
     let Some(path) = weerbaar_fixtures::fixture("sbom/cyclonedx-bom-examples/VEX_bom.json") else {
         return;
     };
-    let bytes = std::fs::read(&path).unwrap();
-    let got = import("VEX_bom.json", &bytes, &opts()).unwrap();
+    let bytes = std::fs::read(&path).expect("test input is valid");
+    let got = import("VEX_bom.json", &bytes, &opts()).expect("test input is valid");
     assert!(got.exceptions.is_empty());
 }
 
@@ -95,27 +95,26 @@ fn errors_name_the_file_and_the_record_and_import_nothing() {
             "unknown justification",
         ),
         (
-            format!(
-                r#"{{"id":"CVE-1","analysis":{{"state":"false_positive"}},"affects":[{{"ref":"nowhere"}}]}}"#
-            ),
+            r#"{"id":"CVE-1","analysis":{"state":"false_positive"},"affects":[{"ref":"nowhere"}]}"#
+                .to_owned(),
             "$.vulnerabilities[0].affects[0].ref",
             "neither a bom-ref",
         ),
         (
-            format!(r#"{{"analysis":{{"state":"false_positive"}}}}"#),
+            r#"{"analysis":{"state":"false_positive"}}"#.to_owned(),
             "$.vulnerabilities[0].id",
             "missing",
         ),
         (
-            format!(
-                r#"{{"id":"CVE-1","analysis":{{"state":"exploitable"}},"properties":[{{"name":"weerbaar:exception","value":"accepted_risk"}}]}}"#
-            ),
+            r#"{"id":"CVE-1","analysis":{"state":"exploitable"},"properties":[{"name":"weerbaar:exception","value":"accepted_risk"}]}"#
+                .to_owned(),
             "$.vulnerabilities[0].properties",
             "weerbaar:expires",
         ),
     ];
     for (vulns, path, needle) in cases {
-        let e = import("tenant-a.vex.json", doc(&vulns).as_bytes(), &opts()).unwrap_err();
+        let e = import("tenant-a.vex.json", doc(&vulns).as_bytes(), &opts())
+            .expect_err("must be refused");
         assert_eq!(e.file, "tenant-a.vex.json");
         assert_eq!(e.path, path, "{e}");
         assert!(e.message.contains(needle), "{e}");
@@ -124,16 +123,16 @@ fn errors_name_the_file_and_the_record_and_import_nothing() {
                 .starts_with(&format!("tenant-a.vex.json: {path}: "))
         );
     }
-    let e = import("x.json", b"{\"bomFormat\":\"SPDX\"}", &opts()).unwrap_err();
+    let e = import("x.json", b"{\"bomFormat\":\"SPDX\"}", &opts()).expect_err("must be refused");
     assert_eq!(e.path, "$.bomFormat");
     let e = import(
         "x.json",
         b"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.2\",\"vulnerabilities\":[]}",
         &opts(),
     )
-    .unwrap_err();
+    .expect_err("must be refused");
     assert_eq!(e.path, "$.specVersion");
-    let e = import("x.json", b"{not json", &opts()).unwrap_err();
+    let e = import("x.json", b"{not json", &opts()).expect_err("must be refused");
     assert!(e.message.contains("line 1"), "{e}");
 }
 
@@ -141,7 +140,7 @@ fn errors_name_the_file_and_the_record_and_import_nothing() {
 fn states_that_are_not_decisions_are_skipped() {
     let vulns =
         format!(r#"{GOOD},{{"id":"CVE-2","analysis":{{"state":"in_triage"}}}},{{"id":"CVE-3"}}"#);
-    let got = import("v.json", doc(&vulns).as_bytes(), &opts()).unwrap();
+    let got = import("v.json", doc(&vulns).as_bytes(), &opts()).expect("test input is valid");
     assert_eq!(got.exceptions.len(), 1);
     assert_eq!(
         got.exceptions[0].scope.package.as_deref(),
@@ -204,13 +203,13 @@ fn export_then_import_gives_the_same_exceptions() {
     ];
     let json = export(&exceptions, d("2026-11-28"));
     assert_eq!(json["specVersion"], "1.6");
-    let bytes = serde_json::to_vec_pretty(&json).unwrap();
+    let bytes = serde_json::to_vec_pretty(&json).expect("test input is valid");
     let options = ImportOptions {
         author: "other".into(),
         date: d("2000-01-01"),
         asset: None,
     };
-    let back = import("roundtrip.json", &bytes, &options).unwrap();
+    let back = import("roundtrip.json", &bytes, &options).expect("test input is valid");
     assert_eq!(back.exceptions, exceptions);
     assert!(back.skipped.is_empty());
 }
