@@ -267,6 +267,14 @@ fn applicable_fix<'a>(order: &Order, installed: &str, finding: &'a Finding) -> O
         .min_by(|a, b| order.cmp(a, b))
 }
 
+/// The lowest fixed version of `finding` above its installed version, compared in its
+/// ecosystem's scheme.
+#[must_use]
+pub fn lowest_fix(finding: &Finding) -> Option<String> {
+    let order = Order::for_ecosystem(&finding.package.ecosystem);
+    applicable_fix(&order, &finding.package.version, finding).map(str::to_owned)
+}
+
 /// The lowest version that fixes every finding of one installed package version: the highest of
 /// their applicable fixes. `None` for no findings or one without a fix.
 fn target(order: &Order, installed: &str, unit: &[Assessed]) -> Option<String> {

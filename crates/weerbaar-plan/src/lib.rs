@@ -16,7 +16,8 @@
 //!    hosts: fixes 9 advisories, 2 of them in KEV").
 //! 6. [`sla`]: SLA states, time to remediate, overdue counts over time.
 //! 7. [`plan`]: the steps above for one tenant on one day; [`export`] renders it as CSV and
-//!    printable HTML; [`vex`] imports and exports CycloneDX VEX.
+//!    printable HTML; [`vex`] imports and exports CycloneDX VEX; [`exposure`] answers the
+//!    portfolio questions (who is exposed to this CVE, what is new since a day).
 //!
 //! Design decisions (details in each module):
 //!
@@ -36,6 +37,7 @@
 pub mod action;
 pub mod exception;
 pub mod export;
+pub mod exposure;
 pub mod finding;
 pub mod lang;
 pub mod plan;

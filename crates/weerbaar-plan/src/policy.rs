@@ -31,7 +31,8 @@
 //!   and a due date before the finding existed would be meaningless.
 //! * The policy file is TOML: `[default]` overrides the built-in defaults, `[tenant.<slug>]`
 //!   overrides `[default]` for one tenant; every key is optional, unknown keys are errors (a
-//!   misspelt key must not silently keep the default). Errors name the file, line and column.
+//!   misspelt key must not silently keep the default), and a tenant table must be named by a
+//!   valid tenant slug. Errors name the file, line and column.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -284,7 +285,7 @@ impl PolicySet {
         let tenants = raw
             .tenant
             .into_iter()
-            .map(|(slug, o)| (slug, o.apply(default.clone())))
+            .map(|(Slug(slug), o)| (slug, o.apply(default.clone())))
             .collect();
         Ok(Self { default, tenants })
     }
@@ -323,7 +324,30 @@ struct RawFile {
     #[serde(default)]
     default: Overrides,
     #[serde(default)]
-    tenant: BTreeMap<String, Overrides>,
+    tenant: BTreeMap<Slug, Overrides>,
+}
+
+/// A tenant slug as storage accepts it: lowercase ASCII letters, digits and `-`, not starting
+/// with `-`, at most 63 bytes. A table for any other name could never apply.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Slug(String);
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let valid = !s.is_empty()
+            && s.len() <= 63
+            && !s.starts_with('-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            Ok(Self(s))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "{s:?} is not a tenant slug (lowercase letters, digits and -)"
+            )))
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

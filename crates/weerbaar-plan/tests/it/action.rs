@@ -253,3 +253,56 @@ fn actions_carry_max_priority_min_due_and_kev_counts_in_order() {
     assert_eq!(rest, ["aaa", "django"]);
     assert!(matches!(plan.actions[1].kind, ActionKind::Upgrade { .. }));
 }
+
+mod prop {
+    use proptest::prelude::*;
+    use weerbaar_plan::{ActionKind, Lang, Policy, build};
+    use weerbaar_versions::Scheme;
+
+    use super::on;
+    use crate::common::d;
+
+    fn version() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u8..4, 0u8..12, 0u8..30).prop_map(|(a, b, c)| format!("{a}.{b}.{c}")),
+            "[0-9a-z.+~:-]{0,8}",
+        ]
+    }
+
+    proptest! {
+        /// Any data groups without panicking; every upgrade target is at or above each of its
+        /// findings' lowest applicable fix, and is one of their fixed versions.
+        #[test]
+        fn targets_cover_every_grouped_finding(
+            rows in proptest::collection::vec((0u8..3, version(), proptest::collection::vec(version(), 0..3)), 1..12)
+        ) {
+            let findings: Vec<_> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (host, installed, fixed))| {
+                    let fixed: Vec<&str> = fixed.iter().map(String::as_str).collect();
+                    on(&format!("h{host}"), "npm", "pkg", installed, &format!("GHSA-{i}"), &fixed)
+                })
+                .collect();
+            let plan = build("t", &findings, &[], &Policy::default(), d("2025-01-02"));
+            let grouped: usize = plan.actions.iter().map(|a| a.findings.len()).sum();
+            prop_assert_eq!(grouped, findings.len());
+            for a in &plan.actions {
+                let _ = a.title(Lang::NlBe);
+                let ActionKind::Upgrade { target } = &a.kind else { continue };
+                prop_assert!(a.findings.iter().any(|g| g.finding.fixed_versions.contains(target)));
+                for f in &a.findings {
+                    let fix = weerbaar_plan::action::lowest_fix(&f.finding);
+                    prop_assert!(fix.is_some());
+                    let fix = fix.unwrap_or_default();
+                    if let Ok(ord) = Scheme::SemVer.compare(target, &fix) {
+                        prop_assert!(ord.is_ge(), "target {} below fix {}", target, fix);
+                    }
+                    if let Ok(ord) = Scheme::SemVer.compare(target, &f.finding.package.version) {
+                        prop_assert!(ord.is_gt(), "{} <= {}", target, f.finding.package.version);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@ mod action;
 mod common;
 mod exception;
 mod export;
+mod exposure;
 mod policy;
 mod priority;
 mod scenario;

@@ -155,6 +155,11 @@ fn errors_name_file_line_and_column() {
         ("[default]\nepss_threshold = 1.5\n", 2, "between 0 and 1"),
         ("[default\nlow_days = 1\n", 1, ""),
         ("[default]\nlow_days = 1\n[defaults]\n", 3, "defaults"),
+        (
+            "[default]\n\n[tenant.Gemeente_A]\nlow_days = 1\n",
+            3,
+            "tenant slug",
+        ),
     ];
     for (text, line, needle) in cases {
         let e = PolicySet::parse("/etc/weerbaar/policy.toml", text).expect_err("must be refused");
