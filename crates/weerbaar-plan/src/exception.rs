@@ -35,6 +35,7 @@
 //! * When several exceptions match, the most recent decision (by date, then by how narrow its
 //!   scope is) wins: a later decision supersedes an earlier one.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -363,13 +364,23 @@ impl EffectiveState {
 }
 
 /// The state of `finding` on day `today`, given the tenant's exceptions.
+///
+/// Looks at every exception; for many findings against many exceptions, build an
+/// [`ExceptionIndex`] once.
 #[must_use]
 pub fn effective_state(finding: &Finding, exceptions: &[Exception], today: Date) -> EffectiveState {
+    state_from(finding, exceptions.iter(), today)
+}
+
+fn state_from<'a>(
+    finding: &Finding,
+    candidates: impl Iterator<Item = &'a Exception>,
+    today: Date,
+) -> EffectiveState {
     if let Some(on) = finding.resolved_at.filter(|r| *r <= today) {
         return EffectiveState::Resolved { on };
     }
-    let latest = exceptions
-        .iter()
+    let latest = candidates
         .filter(|e| e.date <= today && e.scope.covers(finding))
         .max_by_key(|e| (e.date, e.scope.specificity()));
     match latest {
@@ -380,5 +391,40 @@ pub fn effective_state(finding: &Finding, exceptions: &[Exception], today: Date)
             }
             _ => EffectiveState::Excepted(e.clone()),
         },
+    }
+}
+
+/// A tenant's exceptions indexed by advisory id, so a plan over many findings looks only at the
+/// exceptions that name one of a finding's ids.
+#[derive(Debug, Clone, Default)]
+pub struct ExceptionIndex<'a> {
+    by_id: HashMap<String, Vec<&'a Exception>>,
+}
+
+impl<'a> ExceptionIndex<'a> {
+    #[must_use]
+    pub fn new(exceptions: &'a [Exception]) -> Self {
+        let mut by_id: HashMap<String, Vec<&'a Exception>> = HashMap::new();
+        for e in exceptions {
+            by_id
+                .entry(e.scope.advisory.trim().to_ascii_lowercase())
+                .or_default()
+                .push(e);
+        }
+        Self { by_id }
+    }
+
+    /// The same answer as [`effective_state`] over all the indexed exceptions.
+    #[must_use]
+    pub fn effective_state(&self, finding: &Finding, today: Date) -> EffectiveState {
+        if self.by_id.is_empty() {
+            return state_from(finding, std::iter::empty(), today);
+        }
+        let candidates = finding
+            .ids()
+            .filter_map(|id| self.by_id.get(&id.trim().to_ascii_lowercase()))
+            .flatten()
+            .copied();
+        state_from(finding, candidates, today)
     }
 }

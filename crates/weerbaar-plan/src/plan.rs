@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::action::{Action, Assessed, group};
-use crate::exception::{EffectiveState, Exception, effective_state};
+use crate::exception::{EffectiveState, Exception, ExceptionIndex};
 use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::priority::{Decision, assess};
@@ -57,7 +57,16 @@ pub fn assess_finding(
     policy: &Policy,
     today: Date,
 ) -> (EffectiveState, Option<Assessed>) {
-    let eff = effective_state(finding, exceptions, today);
+    assess_indexed(finding, &ExceptionIndex::new(exceptions), policy, today)
+}
+
+fn assess_indexed(
+    finding: &Finding,
+    exceptions: &ExceptionIndex<'_>,
+    policy: &Policy,
+    today: Date,
+) -> (EffectiveState, Option<Assessed>) {
+    let eff = exceptions.effective_state(finding, today);
     let due = match &eff {
         EffectiveState::Reopened { since } => policy.due_date_from(finding, *since),
         _ => policy.due_date(finding),
@@ -83,8 +92,9 @@ pub fn build(
     let mut open = Vec::new();
     let mut excepted = Vec::new();
     let mut resolved = 0;
+    let index = ExceptionIndex::new(exceptions);
     for f in findings.iter().filter(|f| f.tenant == tenant) {
-        let (eff, assessed) = assess_finding(f, exceptions, policy, today);
+        let (eff, assessed) = assess_indexed(f, &index, policy, today);
         match (eff, assessed) {
             (_, Some(a)) => open.push(a),
             (EffectiveState::Excepted(exception), None) => excepted.push(Excepted {

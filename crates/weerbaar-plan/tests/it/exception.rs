@@ -113,6 +113,15 @@ fn the_latest_exception_wins_and_accepted_risks_expire() {
         effective_state(&f, &all, d("2025-04-01")),
         EffectiveState::Excepted(fp)
     );
+    // The index answers the same on every day.
+    let index = weerbaar_plan::exception::ExceptionIndex::new(&all);
+    for day in ["2025-01-09", "2025-01-10", "2025-03-01", "2025-04-01"] {
+        assert_eq!(
+            index.effective_state(&f, d(day)),
+            effective_state(&f, &all, d(day)),
+            "{day}"
+        );
+    }
     let mut resolved = f.clone();
     resolved.resolved_at = Some(d("2025-02-01"));
     assert_eq!(
