@@ -287,14 +287,19 @@ fn action_row(h: &mut String, rank: usize, a: &Action, lang: Lang) {
     let assets: Vec<String> = a.assets.iter().map(|x| escape(&x.name)).collect();
     let mut advisories: Vec<String> = Vec::new();
     for id in &a.advisories {
-        let in_kev = a
+        let kev = a
             .findings
             .iter()
-            .any(|f| &f.finding.advisory_id == id && f.finding.kev.is_some());
-        if in_kev {
-            advisories.push(format!("<b>{}</b> (KEV)", escape(id)));
-        } else {
-            advisories.push(escape(id));
+            .filter(|f| &f.finding.advisory_id == id)
+            .find_map(|f| f.finding.kev);
+        match kev {
+            Some(k) if k.ransomware => advisories.push(format!(
+                "<b>{}</b> (KEV, {})",
+                escape(id),
+                lang.pick("ransomware", "ransomware")
+            )),
+            Some(_) => advisories.push(format!("<b>{}</b> (KEV)", escape(id))),
+            None => advisories.push(escape(id)),
         }
     }
     let target_note = match &a.kind {

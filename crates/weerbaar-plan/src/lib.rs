@@ -17,7 +17,8 @@
 //! 6. [`sla`]: SLA states, time to remediate, overdue counts over time.
 //! 7. [`plan`]: the steps above for one tenant on one day; [`export`] renders it as CSV and
 //!    printable HTML; [`vex`] imports and exports CycloneDX VEX; [`exposure`] answers the
-//!    portfolio questions (who is exposed to this CVE, what is new since a day).
+//!    portfolio questions (who is exposed to this CVE, what is new since a day); [`alert`] says
+//!    which changes deserve a notification (new KEV, new Act).
 //!
 //! Design decisions (details in each module):
 //!
@@ -35,6 +36,7 @@
 //!   generic order; dates saturate at the end of the calendar; files produce located errors.
 
 pub mod action;
+pub mod alert;
 pub mod exception;
 pub mod export;
 pub mod exposure;

@@ -1,6 +1,7 @@
 //! Integration tests of weerbaar-plan, one binary.
 
 mod action;
+mod alert;
 mod common;
 mod exception;
 mod export;
