@@ -75,6 +75,18 @@ pub struct Tracked {
     pub resolved_at: Option<Date>,
 }
 
+impl Tracked {
+    /// The dates of `finding` under `policy` (due date from first seen).
+    #[must_use]
+    pub fn of(finding: &crate::finding::Finding, policy: &crate::policy::Policy) -> Self {
+        Self {
+            first_seen: finding.first_seen,
+            due: policy.due_date(finding).date,
+            resolved_at: finding.resolved_at,
+        }
+    }
+}
+
 /// Time to remediate over the resolved findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemediationTimes {

@@ -29,6 +29,23 @@ fn states_around_the_due_date() {
     );
 }
 
+#[test]
+fn tracked_takes_the_policy_due_date() {
+    use weerbaar_inventory::model::{Criticality, Exposure};
+    let mut f = crate::common::finding(
+        "t",
+        crate::common::asset("a", Criticality::Normal, Exposure::Internal),
+        "CVE-1",
+        "2025-01-01",
+    );
+    f.resolved_at = Some(d("2025-02-01"));
+    let t = Tracked::of(&f, &weerbaar_plan::Policy::default());
+    assert_eq!(
+        (t.first_seen, t.due, t.resolved_at),
+        (d("2025-01-01"), d("2025-04-01"), Some(d("2025-02-01")))
+    );
+}
+
 fn t(first: &str, due: &str, resolved: Option<&str>) -> Tracked {
     Tracked {
         first_seen: d(first),
