@@ -1,33 +1,26 @@
 //! `weerbaar scan`: inventories matched against the feeds, nothing stored.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use anyhow::Context;
-use weerbaar_matching::Mapping;
 use weerbaar_scan::report::Finding;
-use weerbaar_scan::{Knowledge, ScanInput, ScanOptions, ScanReport};
+use weerbaar_scan::{ScanInput, ScanOptions, ScanReport};
 
 use super::Status;
 use super::inventory::{enrich, import_options, parse_all};
 use crate::cli::{ScanArgs, StorageArgs};
+use crate::knowledge::{self, NoFeeds};
 use crate::output::{self, Format};
 use crate::storage;
 
 pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status> {
-    let progress = std::io::stderr().is_terminal();
     let options = import_options(&args.input)?;
-    let mut mapping = Mapping::builtin()?;
-    if let Some(path) = &args.cpe_mapping {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        match Mapping::parse(&text, &path.display().to_string()) {
-            Ok(user) => mapping = mapping.with(user),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(Status::Failure);
-            }
+    let mapping = match knowledge::mapping(args.cpe_mapping.as_deref()) {
+        Ok(mapping) => mapping,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(Status::Failure);
         }
-    }
+    };
     let Some(mut pending) = parse_all(&args.input, &options, true)? else {
         eprintln!("nothing was scanned");
         return Ok(Status::Failure);
@@ -46,48 +39,18 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
         })
         .collect();
 
-    if progress {
-        eprintln!("loading advisories…");
-    }
-    let feeds = if args.advisories.is_empty() {
-        let data_dir = storage::data_dir(storage_args);
-        let feeds = weerbaar_feeds::load_stored(&data_dir)?;
-        if feeds.osv.is_empty() && feeds.nvd.is_empty() {
-            eprintln!(
-                "error: no advisories in {}: run `weerbaar feeds sync` (or `feeds import`), \
-                 or pass --advisories PATH",
-                weerbaar_feeds::feeds_dir(&data_dir).display()
-            );
+    let data_dir = storage::data_dir(storage_args);
+    let knowledge = match knowledge::load(&data_dir, &args.advisories) {
+        Ok(Ok(knowledge)) => knowledge,
+        Ok(Err(NoFeeds(message))) => {
+            eprintln!("error: {message}, or pass --advisories PATH");
             return Ok(Status::Failure);
         }
-        feeds
-    } else {
-        match weerbaar_feeds::load_paths(&args.advisories) {
-            Ok(feeds) => feeds,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(Status::Failure);
-            }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(Status::Failure);
         }
     };
-    let knowledge = Knowledge::build(
-        &feeds.osv,
-        &feeds.nvd,
-        feeds.kev.as_ref(),
-        feeds.epss.as_ref(),
-    );
-    drop(feeds);
-    for warning in knowledge.index.warnings().iter().take(20) {
-        eprintln!("warning: {}: {}", warning.advisory, warning.message);
-    }
-    let skipped = knowledge.index.warnings().len().saturating_sub(20);
-    if skipped > 0 {
-        eprintln!("warning: … and {skipped} more advisory warnings");
-    }
-
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
     let report = weerbaar_scan::scan(
         &knowledge,
         &mapping,
@@ -97,7 +60,7 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
                 .round(jiff::Unit::Second)?
                 .to_string(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            threads,
+            threads: knowledge::threads(args.threads),
         },
     );
     print(&report, args.format)?;
