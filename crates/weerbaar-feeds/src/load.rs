@@ -162,7 +162,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Feeds, Error> {
     Ok(feeds)
 }
 
-const FEED_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".zip", ".csv", ".gz"];
+pub(crate) const FEED_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".zip", ".csv", ".gz"];
 
 /// The files below `dir` whose names end in one of `extensions`, hidden files and directories
 /// excluded, in no particular order.

@@ -86,6 +86,121 @@ pub enum Command {
     /// by EPSS. `--format json` prints the documented `weerbaar.scan/1` report
     /// (docs/scan-report.md). Exits 3 when it finds vulnerabilities (0 with --exit-zero).
     Scan(ScanArgs),
+
+    /// Track findings: rematch a tenant's stored inventories against the feeds, list them.
+    ///
+    /// `inventory import` rematches the assets it imported by itself when feeds are stored;
+    /// `findings refresh` rematches a whole tenant (after `feeds sync`, for instance).
+    #[command(subcommand)]
+    Findings(FindingsCommand),
+
+    /// The patch plan of a tenant: fix actions by SSVC priority (Act, Attend, Track*, Track)
+    /// and due date, with the hosts each touches.
+    ///
+    /// Due dates follow the policy: KEV 14 days (or KEV's own earlier due date), CVSS critical
+    /// on an internet-facing asset 7, critical 15, high 30, medium 90, low 180 days; a policy
+    /// file (--policy or WEERBAAR_POLICY, TOML with [default] and [tenant.<slug>] tables)
+    /// overrides them. `--format html` is a self-contained page that prints on A4.
+    Plan(PlanArgs),
+
+    /// Which tenants and assets are exposed to a vulnerability, by any id or alias
+    /// (CVE-2024-3400, a GHSA, a DSA…), with the installed version, the fix and the due date.
+    Exposure(ExposureArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingsCommand {
+    /// Rematch every stored component of a tenant; new findings open, vanished ones resolve.
+    Refresh(RefreshArgs),
+    /// List a tenant's findings: open and resolved, with first and last seen.
+    List(FindingsListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Advisory feed files instead of the stored feeds (repeat).
+    #[arg(long = "advisories", value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+    /// Extra vendor/product → CPE rows (see `scan --help`).
+    #[arg(long, value_name = "FILE")]
+    pub cpe_mapping: Option<PathBuf>,
+    /// Matching threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Only findings that are not resolved.
+    #[arg(long)]
+    pub open: bool,
+    /// Only findings first seen on or after this day (YYYY-MM-DD, Brussels time): what a feed
+    /// update or a new inventory introduced.
+    #[arg(long, value_name = "DATE")]
+    pub new_since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// How the plan is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// Aligned text.
+    Table,
+    /// The whole plan as JSON (actions with their findings, priorities and due dates).
+    Json,
+    /// One row per action, for spreadsheets.
+    Csv,
+    /// A self-contained printable page.
+    Html,
+}
+
+/// Options shared by the commands that judge findings (plan, exposure).
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Due-date policy file (TOML) [default: the built-in policy].
+    #[arg(long, env = "WEERBAAR_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The day to judge on (YYYY-MM-DD) [default: today, Brussels time].
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Language of titles and reasons: en or nl-BE.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// The vulnerability: a CVE, GHSA, OSV or distribution advisory id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +405,11 @@ pub struct ImportArgs {
     /// A tag; repeat for several.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    /// Do not rematch the imported assets against the stored feeds (by default, when feeds
+    /// are stored, their findings are brought up to date: see `findings`).
+    #[arg(long)]
+    pub no_rematch: bool,
 
     /// Output format of the import summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]

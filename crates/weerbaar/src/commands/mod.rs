@@ -9,7 +9,9 @@ use crate::cli::{Cli, Command};
 mod collect;
 mod demo;
 mod feeds;
+mod findings;
 mod inventory;
+mod plan;
 mod scan;
 mod tenant;
 mod version;
@@ -46,6 +48,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Collect(args) => collect::run(&args),
         Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),
         Command::Scan(args) => scan::run(&cli.storage, &args),
+        Command::Findings(cmd) => runtime()?.block_on(findings::run(&cli.storage, cmd)),
+        Command::Plan(args) => runtime()?.block_on(plan::plan(&cli.storage, &args)),
+        Command::Exposure(args) => runtime()?.block_on(plan::exposure(&cli.storage, &args)),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
         Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
     }

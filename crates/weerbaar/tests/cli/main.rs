@@ -2,6 +2,7 @@
 
 mod feeds;
 mod inventory;
+mod plan;
 mod scan;
 mod version;
 
