@@ -16,6 +16,7 @@
 
 pub mod backend;
 mod error;
+mod exceptions;
 mod findings;
 mod inventory;
 mod tenant;
@@ -28,6 +29,7 @@ use sqlx::{Any, Pool};
 
 pub use backend::Backend;
 pub use error::StoreError;
+pub use exceptions::{NewException, StoredException};
 pub use findings::{
     CvssFact, EpssFact, FindingFacts, FindingFilter, KevFact, ObservedFinding, RematchSummary,
     Resolution, StoredFinding, TenantComponent,

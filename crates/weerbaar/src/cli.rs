@@ -103,9 +103,101 @@ pub enum Command {
     /// overrides them. `--format html` is a self-contained page that prints on A4.
     Plan(PlanArgs),
 
+    /// Record decisions about findings (VEX-style): not affected, accepted risk until a day,
+    /// false positive. Findings under an exception in force leave the patch plan; an accepted
+    /// risk that expires reopens them. CycloneDX VEX documents import and export.
+    #[command(subcommand)]
+    Exception(ExceptionCommand),
+
     /// Which tenants and assets are exposed to a vulnerability, by any id or alias
     /// (CVE-2024-3400, a GHSA, a DSA…), with the installed version, the fix and the due date.
     Exposure(ExposureArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionCommand {
+    /// Record one exception.
+    Add(ExceptionAddArgs),
+    /// List the tenant's exceptions.
+    List(ExceptionListArgs),
+    /// Revoke an exception (kept in the record, no longer applied).
+    Revoke(ExceptionRevokeArgs),
+    /// Import the analyses of a CycloneDX VEX document (all or nothing).
+    Import(VexImportArgs),
+    /// Export the exceptions in force as a CycloneDX 1.6 VEX document.
+    Export(VexExportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["not_affected", "accepted_until", "false_positive"])))]
+pub struct ExceptionAddArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The vulnerability: any of its ids (CVE, GHSA, OSV, distribution advisory).
+    #[arg(long, value_name = "ID")]
+    pub advisory: String,
+    /// Only this package (a name, or a purl; without a version every version).
+    #[arg(long, value_name = "PACKAGE")]
+    pub package: Option<String>,
+    /// Only this asset.
+    #[arg(long, value_name = "NAME")]
+    pub asset: Option<String>,
+    /// Not affected, with a CycloneDX justification: code_not_present, code_not_reachable,
+    /// requires_configuration, requires_dependency, requires_environment,
+    /// protected_by_compiler, protected_at_runtime, protected_at_perimeter,
+    /// protected_by_mitigating_control (OpenVEX's names are accepted too).
+    #[arg(long, value_name = "JUSTIFICATION")]
+    pub not_affected: Option<String>,
+    /// The risk is accepted until this day (YYYY-MM-DD); from then on the finding is open.
+    #[arg(long, value_name = "DATE")]
+    pub accepted_until: Option<String>,
+    /// The finding is a false positive.
+    #[arg(long)]
+    pub false_positive: bool,
+    /// Why (kept with the exception and in the audit log).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Include revoked exceptions.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionRevokeArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The exception id (see `exception list`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct VexImportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The CycloneDX VEX document (JSON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The asset the document is about, when it is one asset's VEX.
+    #[arg(long, value_name = "NAME")]
+    pub asset: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VexExportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -243,3 +243,96 @@ store_test!(
         ));
     }
 );
+
+store_test!(
+    exceptions_are_added_together_listed_and_revoked,
+    |store: Store| async move {
+        let t = TenantId::new("leuven").expect("slug");
+        store.add_tenant(&t, "Leuven", "test").await.expect("add");
+        let body =
+            |id: &str| serde_json::json!({"scope": {"advisory": id}, "kind": "false_positive"});
+        let ids = store
+            .add_exceptions(
+                &t,
+                "alice",
+                &[
+                    weerbaar_store::NewException {
+                        advisory: "cve-2024-1".into(),
+                        body: body("cve-2024-1"),
+                    },
+                    weerbaar_store::NewException {
+                        advisory: "GHSA-x".into(),
+                        body: body("GHSA-x"),
+                    },
+                ],
+            )
+            .await
+            .expect("add");
+        assert_eq!(ids.len(), 2);
+        let listed = store.exceptions(&t, false).await.expect("list");
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].body, body("cve-2024-1"));
+        assert_eq!(listed[0].created_by, "alice");
+        assert!(
+            store
+                .revoke_exception(&t, "bob", &ids[0])
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            !store
+                .revoke_exception(&t, "bob", &ids[0])
+                .await
+                .expect("again")
+        );
+        assert!(
+            !store
+                .revoke_exception(&t, "bob", "nope")
+                .await
+                .expect("unknown")
+        );
+        assert_eq!(store.exceptions(&t, false).await.expect("list").len(), 1);
+        let all = store.exceptions(&t, true).await.expect("list");
+        assert_eq!(all[0].revoked_by.as_deref(), Some("bob"));
+        // Another tenant sees none of them.
+        let other = TenantId::new("diest").expect("slug");
+        store
+            .add_tenant(&other, "Diest", "test")
+            .await
+            .expect("add");
+        assert!(
+            store
+                .exceptions(&other, true)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        let audit = store.audit_log(&t).await.expect("audit");
+        assert_eq!(
+            audit.iter().filter(|a| a.action == "exception.add").count(),
+            2
+        );
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|a| a.action == "exception.revoke")
+                .count(),
+            1
+        );
+        // Unknown tenant: nothing stored.
+        let nowhere = TenantId::new("nowhere").expect("slug");
+        assert!(
+            store
+                .add_exceptions(
+                    &nowhere,
+                    "x",
+                    &[weerbaar_store::NewException {
+                        advisory: "a".into(),
+                        body: body("a"),
+                    }]
+                )
+                .await
+                .is_err()
+        );
+    }
+);

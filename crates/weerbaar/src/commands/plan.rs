@@ -1,5 +1,6 @@
 //! `weerbaar plan` and `weerbaar exposure`: stored findings judged by weerbaar-plan.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
@@ -8,6 +9,7 @@ use weerbaar_plan::{Lang, PolicySet};
 use weerbaar_store::{StoredFinding, TenantId};
 
 use super::Status;
+use super::exception::in_force;
 use super::findings::parse_day;
 use crate::cli::{ExposureArgs, PlanArgs, PlanFormat, PolicyArgs, StorageArgs};
 use crate::output::{self, Format, csv_record, table};
@@ -96,10 +98,11 @@ pub async fn plan(storage_args: &StorageArgs, args: &PlanArgs) -> anyhow::Result
     store.tenant(&tenant).await?;
     let stored = store.findings(&tenant, Default::default()).await?;
     let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
+    let exceptions = in_force(&store, &tenant).await?;
     let plan = weerbaar_plan::build(
         tenant.as_str(),
         &findings,
-        &[],
+        &exceptions,
         policies.for_tenant(tenant.as_str()),
         today,
     );
@@ -164,7 +167,20 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
     let store = storage::open(storage_args).await?;
     let stored = store.exposure(&args.id).await?;
     let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
-    let exposed = weerbaar_plan::exposure::exposure(&findings, &args.id, &policies, |_| &[], today);
+    let mut exceptions: HashMap<String, Vec<weerbaar_plan::Exception>> = HashMap::new();
+    for f in &findings {
+        if !exceptions.contains_key(&f.tenant) {
+            let tenant = TenantId::new(&f.tenant)?;
+            exceptions.insert(f.tenant.clone(), in_force(&store, &tenant).await?);
+        }
+    }
+    let exposed = weerbaar_plan::exposure::exposure(
+        &findings,
+        &args.id,
+        &policies,
+        |tenant| exceptions.get(tenant).map_or(&[], Vec::as_slice),
+        today,
+    );
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

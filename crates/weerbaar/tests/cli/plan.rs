@@ -126,6 +126,127 @@ fn import_plan_upgrade_resolve() {
     assert!(html.contains("lang=\"nl-BE\""), "{html}");
     assert!(html.contains("libwebp-sys"));
 
+    // An accepted risk (by the CVE alias) sets the finding aside until it expires.
+    let out = d.ok(&[
+        "exception",
+        "add",
+        "-t",
+        "diest",
+        "--advisory",
+        "CVE-2023-4863",
+        "--accepted-until",
+        "2027-01-31",
+        "--reason",
+        "portal replaced in January",
+    ]);
+    let id = text(&out.stdout)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let during = d.json(&[
+        "plan",
+        "-t",
+        "diest",
+        "--format",
+        "json",
+        "--today",
+        "2027-01-30",
+    ]);
+    assert_eq!(during["actions"].as_array().map(Vec::len), Some(0));
+    assert_eq!(during["excepted"].as_array().map(Vec::len), Some(1));
+    let after = d.json(&[
+        "plan",
+        "-t",
+        "diest",
+        "--format",
+        "json",
+        "--today",
+        "2027-01-31",
+    ]);
+    assert_eq!(
+        after["actions"].as_array().map(Vec::len),
+        Some(1),
+        "expired on its day: the finding is open again"
+    );
+    assert_eq!(
+        after["actions"][0]["due"], "2027-01-31",
+        "reopened: due from the expiry day"
+    );
+
+    // VEX out and back in; revoking removes it from the plan.
+    let vex = d.0.join("diest.vex.json");
+    d.ok(&[
+        "exception",
+        "export",
+        "-t",
+        "diest",
+        "-o",
+        &vex.display().to_string(),
+    ]);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&vex).expect("vex written")).expect("json");
+    assert_eq!(doc["bomFormat"], "CycloneDX");
+    assert!(
+        d.ok(&["exception", "revoke", "-t", "diest", &id])
+            .status
+            .success()
+    );
+    assert_eq!(
+        d.run(&["exception", "revoke", "-t", "diest", &id])
+            .status
+            .code(),
+        Some(1)
+    );
+    let back = d.ok(&[
+        "exception",
+        "import",
+        "-t",
+        "diest",
+        &vex.display().to_string(),
+    ]);
+    assert!(
+        text(&back.stdout).contains("1 exceptions imported"),
+        "{}",
+        text(&back.stdout)
+    );
+    let listed = text(
+        &d.ok(&[
+            "exception",
+            "list",
+            "-t",
+            "diest",
+            "--all",
+            "--format",
+            "csv",
+        ])
+        .stdout,
+    );
+    assert_eq!(
+        listed.lines().count(),
+        3,
+        "header, the revoked one, the imported one: {listed}"
+    );
+    let broken = d.0.join("broken.vex.json");
+    std::fs::write(
+        &broken,
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.6","vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected","justification":"because"}}]}"#,
+    )
+    .expect("write");
+    let out = d.run(&[
+        "exception",
+        "import",
+        "-t",
+        "diest",
+        &broken.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("$.vulnerabilities[0]"),
+        "{}",
+        text(&out.stderr)
+    );
+
     // The upgrade in the next import resolves the finding.
     let new = d.lock("0.9.3");
     let out = d.ok(&["inventory", "import", "-t", "diest", "-a", "portal", &new]);
