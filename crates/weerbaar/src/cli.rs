@@ -206,6 +206,26 @@ pub enum FindingsCommand {
     Refresh(RefreshArgs),
     /// List a tenant's findings: open and resolved, with first and last seen.
     List(FindingsListArgs),
+    /// Remediation over time: time to remediate (median, p90), late fixes, and the number of
+    /// overdue findings on each day of a period, as a chart.
+    Stats(FindingsStatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsStatsArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// First day of the overdue series (YYYY-MM-DD) [default: 90 days before --today].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Days between points of the series.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub step: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ pub async fn run(storage_args: &StorageArgs, cmd: FindingsCommand) -> anyhow::Re
     match cmd {
         FindingsCommand::Refresh(args) => refresh(storage_args, &args).await,
         FindingsCommand::List(args) => list(storage_args, &args).await,
+        FindingsCommand::Stats(args) => super::plan::stats(storage_args, &args).await,
     }
 }
 

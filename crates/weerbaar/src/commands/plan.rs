@@ -11,7 +11,7 @@ use weerbaar_store::{StoredFinding, TenantId};
 use super::Status;
 use super::exception::in_force;
 use super::findings::parse_day;
-use crate::cli::{ExposureArgs, PlanArgs, PlanFormat, PolicyArgs, StorageArgs};
+use crate::cli::{ExposureArgs, FindingsStatsArgs, PlanArgs, PlanFormat, PolicyArgs, StorageArgs};
 use crate::output::{self, Format, csv_record, table};
 use crate::storage;
 
@@ -260,6 +260,96 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
                 exposed.len(),
                 tenants.len()
             )?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// The statistics of `findings stats`.
+#[derive(Debug, serde::Serialize)]
+struct Stats {
+    tenant: String,
+    today: Date,
+    open: usize,
+    overdue: usize,
+    remediation: weerbaar_plan::sla::RemediationTimes,
+    overdue_series: Vec<(Date, usize)>,
+}
+
+pub async fn stats(storage_args: &StorageArgs, args: &FindingsStatsArgs) -> anyhow::Result<Status> {
+    let tenant = TenantId::new(&args.tenant.tenant)?;
+    let policies = policies(&args.policy)?;
+    let policy = policies.for_tenant(tenant.as_str());
+    let today = today(&args.policy)?;
+    let from = match &args.from {
+        Some(day) => parse_day(day)?,
+        None => today.checked_sub(jiff::Span::new().days(90))?,
+    };
+    let store = storage::open(storage_args).await?;
+    store.tenant(&tenant).await?;
+    let findings: Vec<weerbaar_plan::Finding> = store
+        .findings(&tenant, Default::default())
+        .await?
+        .iter()
+        .map(to_plan)
+        .collect();
+    let tracked: Vec<weerbaar_plan::sla::Tracked> = findings
+        .iter()
+        .map(|f| weerbaar_plan::sla::Tracked::of(f, policy))
+        .collect();
+    let stats = Stats {
+        tenant: tenant.to_string(),
+        today,
+        open: tracked
+            .iter()
+            .filter(|t| t.resolved_at.is_none_or(|r| r > today))
+            .count(),
+        overdue: tracked
+            .iter()
+            .filter(|t| weerbaar_plan::sla::overdue_on(t, today))
+            .count(),
+        remediation: weerbaar_plan::sla::remediation_times(&tracked, today),
+        overdue_series: weerbaar_plan::sla::overdue_series(&tracked, from, today, args.step),
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &stats)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            csv_record(&mut out, &["date", "overdue"])?;
+            for (day, n) in &stats.overdue_series {
+                csv_record(&mut out, &[&day.to_string(), &n.to_string()])?;
+            }
+        }
+        Format::Table => {
+            let r = &stats.remediation;
+            let days = |d: Option<i64>| d.map_or_else(|| "-".to_owned(), |d| format!("{d} days"));
+            writeln!(
+                out,
+                "{}: {} open, {} overdue today ({today}).\n\
+                 Time to remediate over {} resolved findings: median {}, p90 {}; {} resolved late.\n",
+                stats.tenant,
+                stats.open,
+                stats.overdue,
+                r.resolved,
+                days(r.median_days),
+                days(r.p90_days),
+                r.late
+            )?;
+            writeln!(out, "Overdue findings:")?;
+            let max = stats
+                .overdue_series
+                .iter()
+                .map(|(_, n)| *n)
+                .max()
+                .unwrap_or(0);
+            for (day, n) in &stats.overdue_series {
+                // A bar of up to 50 cells, so the trend is seen before it is read.
+                let cells = if max == 0 { 0 } else { (n * 50).div_ceil(max) };
+                writeln!(out, "  {day}  {n:>5}  {}", "█".repeat(cells))?;
+            }
         }
     }
     Ok(Status::Success)

@@ -283,6 +283,15 @@ fn import_plan_upgrade_resolve() {
         "resolved findings are no exposure"
     );
 
+    // Resolved the day it was found, before its due date: in time, 0 days to remediate.
+    let stats = d.json(&["findings", "stats", "-t", "diest", "--format", "json"]);
+    assert_eq!(stats["open"], 0);
+    assert_eq!(stats["remediation"]["resolved"], 1);
+    assert_eq!(stats["remediation"]["median_days"], 0);
+    assert_eq!(stats["remediation"]["late"], 0);
+    let chart = text(&d.ok(&["findings", "stats", "-t", "diest"]).stdout);
+    assert!(chart.contains("Overdue findings:"), "{chart}");
+
     // A refresh of the whole tenant changes nothing now.
     let refresh = d.json(&["findings", "refresh", "-t", "diest", "--format", "json"]);
     assert_eq!(refresh["new"], 0);
