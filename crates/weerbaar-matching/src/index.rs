@@ -67,8 +67,8 @@ pub struct Index {
     pub(crate) advisories: Vec<AdvMeta>,
     pub(crate) entries: HashMap<&'static str, HashMap<Box<str>, Vec<Entry>>>,
     pub(crate) schemes: HashMap<&'static str, Scheme>,
-    warnings: Vec<Warning>,
-    stats: IndexStats,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) stats: IndexStats,
 }
 
 struct UnionFind {

@@ -36,14 +36,18 @@
 //!   id (the ecosystem's own database, then GHSA, then any non-CVE id, then the CVE) and every id.
 //!   Withdrawn advisories never match.
 
+#[cfg(feature = "corpus")]
+pub mod corpus;
 mod eval;
 mod index;
 mod matcher;
+pub mod persist;
 mod release;
 
 pub use eval::EvalVersion;
 pub use index::{Index, IndexStats, Warning};
 pub use matcher::{ComponentRef, Finding, MatchedBy, Matcher, PackageRef};
+pub use persist::{PersistError, load_cache, save_cache};
 pub use release::{normalise_name, release_matches};
 
 #[cfg(doc)]
