@@ -1,20 +1,164 @@
-//! scratch
-use std::time::Instant;
-use weerbaar_matching::{Index, corpus};
+//! The synthetic full-size corpus, and the index measured step by step in separate processes.
+//!
+//! ```text
+//! cargo run --release -p weerbaar-matching --features corpus --example corpus -- <command>
+//!
+//!   generate OUT.jsonl [COUNT]   write COUNT (default 500,000) advisories as OSV JSON Lines
+//!   build CORPUS.jsonl OUT.idx   parse the feed, build the index, drop the advisories, save it
+//!   load INDEX.idx               load the index in a fresh process, then match the fleet
+//!                                (300 tenants × 3,300 components) on 1 and 2 threads
+//! ```
+//!
+//! Each step prints Markdown table rows with its time and the process's resident memory read
+//! from `/proc/self/status` (`VmRSS` now, `VmHWM` the peak so far; Linux only). `load` runs in
+//! a process that never saw the advisories, so its peak is the index's own memory plus the
+//! loader's buffers. `scripts/bench-matching` runs all three.
 
-fn mem() -> String {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(", ")
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use weerbaar_advisories::osv::parse_jsonl;
+use weerbaar_matching::corpus::{Advisories, FULL_SIZE, Fleet, SEED};
+use weerbaar_matching::{Index, Matcher};
+
+/// `VmRSS` and `VmHWM` in MB, when the platform has them.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return "n/a".into();
+    };
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024))
+    };
+    format!("RSS {}, peak {}", kb("VmRSS:"), kb("VmHWM:"))
 }
 
-fn main() {
+fn row(step: &str, value: &str) {
+    println!("| {step} | {value} | {} |", memory());
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn generate(out: &Path, count: usize) -> Result<()> {
     let t = Instant::now();
-    let advs: Vec<_> = corpus::Advisories::new(corpus::SEED).take(corpus::FULL_SIZE).collect();
-    println!("gen {:?} {}", t.elapsed(), mem());
+    let mut w = BufWriter::new(File::create(out)?);
+    for adv in Advisories::new(SEED).take(count) {
+        serde_json::to_writer(&mut w, &adv)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    let size = std::fs::metadata(out)?.len();
+    row(
+        "generate",
+        &format!(
+            "{count} advisories, {} MB, {:.2?}",
+            size / 1_000_000,
+            t.elapsed()
+        ),
+    );
+    Ok(())
+}
+
+fn build(corpus: &Path, out: &Path) -> Result<()> {
     let t = Instant::now();
-    let index = Index::build(&advs);
-    println!("build {:?} {}", t.elapsed(), mem());
-    drop(advs);
-    println!("dropped {}", mem());
-    println!("{:?} {:?} {}", index.stats(), std::mem::size_of::<weerbaar_versions::Version>(), index.len());
+    let bytes = std::fs::read(corpus)?;
+    let advisories = parse_jsonl(&corpus.display().to_string(), &bytes)?;
+    drop(bytes);
+    row(
+        "read and parse the JSON Lines feed",
+        &format!("{} advisories, {:.2?}", advisories.len(), t.elapsed()),
+    );
+    let t = Instant::now();
+    let index = Index::build(&advisories);
+    let elapsed = t.elapsed();
+    row(
+        "**index build**",
+        &format!(
+            "**{elapsed:.2?}** ({} affected entries)",
+            index.stats().entries
+        ),
+    );
+    drop(advisories);
+    row("advisories dropped", "");
+    let t = Instant::now();
+    index.save_file(out, "bench")?;
+    let size = std::fs::metadata(out)?.len();
+    row(
+        "save",
+        &format!("{} MB, {:.2?}", size / 1_000_000, t.elapsed()),
+    );
+    Ok(())
+}
+
+fn load(path: &Path) -> Result<()> {
+    let t = Instant::now();
+    let mut r = BufReader::with_capacity(1 << 16, File::open(path)?);
+    let (index, _) = Index::load(&mut r)?;
+    drop(r);
+    row(
+        "**load (fresh process)**",
+        &format!("**{:.2?}** ({} advisories)", t.elapsed(), index.len()),
+    );
+    let fleet = Fleet::full_size(SEED ^ 1);
+    let components = fleet.components();
+    row(
+        "fleet generated",
+        &format!(
+            "{} instances of {} pooled packages",
+            components.len(),
+            fleet.pool.len()
+        ),
+    );
+    for threads in [1, 2] {
+        let t = Instant::now();
+        let findings = Matcher { threads }.run(&index, &components);
+        let elapsed = t.elapsed();
+        let instances: usize = findings.iter().map(|f| f.components.len()).sum();
+        row(
+            &format!("**match, {threads} thread(s)**"),
+            &format!(
+                "**{elapsed:.2?}** ({} findings on distinct packages, {instances} on instances)",
+                findings.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let arg = |i: usize| {
+        args.get(i)
+            .map(Path::new)
+            .ok_or("missing argument; see the docs")
+    };
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let count = match args.get(2) {
+                Some(n) => n.parse()?,
+                None => FULL_SIZE,
+            };
+            generate(arg(1)?, count)
+        }
+        Some("build") => build(arg(1)?, arg(2)?),
+        Some("load") => load(arg(1)?),
+        _ => Err("usage: corpus generate OUT.jsonl [COUNT] | build CORPUS.jsonl OUT.idx | load INDEX.idx".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("corpus: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -414,8 +414,7 @@ impl Index {
                 )));
             };
             let names = d.len()?;
-            let mut by_name: HashMap<Box<str>, Vec<Entry>> =
-                HashMap::with_capacity(cap(names));
+            let mut by_name: HashMap<Box<str>, Vec<Entry>> = HashMap::with_capacity(cap(names));
             for _ in 0..names {
                 let name = d.boxed()?;
                 let m = d.len()?;
@@ -600,10 +599,7 @@ fn open_existing(path: &Path) -> Result<Option<File>> {
 
 /// Writes through `<path>.tmp-<pid>` and renames it over `path`, so readers see the old file or
 /// the new one, never a partial one.
-fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
-) -> Result<()> {
+fn write_atomic(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(format!(".tmp-{}", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
@@ -611,7 +607,9 @@ fn write_atomic(
         let file = File::create(&tmp)?;
         let mut w = BufWriter::with_capacity(1 << 16, file);
         write(&mut w)?;
-        let file = w.into_inner().map_err(|e| PersistError::Io(e.into_error()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| PersistError::Io(e.into_error()))?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
         Ok(())
@@ -629,8 +627,8 @@ fn write_atomic(
 /// # Errors
 /// [`PersistError::Payload`] when `value` does not serialise; I/O errors, with the path.
 pub fn save_cache<T: Serialize>(path: &Path, fingerprint: &str, value: &T) -> Result<()> {
-    let payload = postcard::to_allocvec(value)
-        .map_err(|e| PersistError::Payload(e.to_string()).at(path))?;
+    let payload =
+        postcard::to_allocvec(value).map_err(|e| PersistError::Payload(e.to_string()).at(path))?;
     write_atomic(path, |w| {
         let mut e = write_header(w, CACHE_FORMAT, std::any::type_name::<T>(), fingerprint)?;
         e.u64(payload.len() as u64)?;

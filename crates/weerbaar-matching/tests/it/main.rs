@@ -3,6 +3,7 @@
 
 mod feeds;
 mod no_panic;
+mod persist;
 mod scan_results;
 mod semantics;
 mod support;
