@@ -45,7 +45,7 @@ pub mod persist;
 mod release;
 
 pub use eval::EvalVersion;
-pub use index::{Index, IndexStats, Warning};
+pub use index::{Index, IndexBuilder, IndexStats, Warning};
 pub use matcher::{ComponentRef, Finding, MatchedBy, Matcher, PackageRef};
 pub use persist::{PersistError, load_cache, save_cache};
 pub use release::{normalise_name, release_matches};
