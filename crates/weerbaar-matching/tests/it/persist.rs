@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use weerbaar_advisories::osv::{Advisory, Event};
 use weerbaar_matching::persist::{CACHE_FORMAT, INDEX_FORMAT};
 use weerbaar_matching::{ComponentRef, Index, Matcher, PersistError, load_cache, save_cache};
+use weerbaar_versions::{Ecosystem, Scheme, Version};
 
 use crate::support::{adv, load_jsonl};
 
@@ -312,6 +313,26 @@ fn serde_cache_round_trips_and_rejects_stale_or_damaged_files() {
 }
 
 proptest! {
+    /// Saving relies on it (and checks it): a parsed version's text parses back to an equal
+    /// version, in every scheme.
+    #[test]
+    fn every_scheme_parses_its_own_display_back(
+        text in "[0-9]{1,3}([.][0-9a-zA-Z]{1,4}){0,4}([-+~_:][0-9a-zA-Z.]{1,6}){0,2}",
+    ) {
+        let schemes: std::collections::BTreeSet<Scheme> =
+            Ecosystem::supported().map(|(_, s)| s).chain([Scheme::SemVer]).collect();
+        for scheme in schemes {
+            if let Ok(v) = Version::parse(scheme, &text) {
+                let shown = v.to_string();
+                let again = Version::parse(scheme, &shown);
+                prop_assert!(
+                    again.as_ref().is_ok_and(|a| *a == v),
+                    "{scheme}: {text:?} → {shown:?} → {again:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = Index::load(&mut Cursor::new(&bytes));
