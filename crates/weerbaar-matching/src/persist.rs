@@ -179,6 +179,8 @@ impl<W: Write> Enc<W> {
 struct Dec<R: Read> {
     r: R,
     hash: u64,
+    /// Reused for texts that are parsed and dropped (range bounds).
+    scratch: Vec<u8>,
 }
 
 fn eof(e: io::Error) -> PersistError {
@@ -215,16 +217,48 @@ impl<R: Read> Dec<R> {
     }
     fn raw(&mut self) -> Result<Vec<u8>> {
         let n = self.len()?;
-        let mut buf = Vec::with_capacity(cap(n));
-        (&mut self.r)
-            .take(n as u64)
-            .read_to_end(&mut buf)
-            .map_err(eof)?;
-        if buf.len() != n {
-            return Err(PersistError::Truncated);
-        }
+        let buf = if n <= SMALL {
+            // The common case (names, ids, versions): one exact read, no growth.
+            let mut buf = vec![0u8; n];
+            self.r.read_exact(&mut buf).map_err(eof)?;
+            buf
+        } else {
+            let mut buf = Vec::with_capacity(cap(n));
+            (&mut self.r)
+                .take(n as u64)
+                .read_to_end(&mut buf)
+                .map_err(eof)?;
+            if buf.len() != n {
+                return Err(PersistError::Truncated);
+            }
+            buf
+        };
         self.hash = fnv(self.hash, &buf);
         Ok(buf)
+    }
+    /// A string only looked at: read into the scratch buffer, no allocation per call.
+    fn transient(&mut self) -> Result<&str> {
+        let n = self.len()?;
+        if n > SMALL {
+            let owned = {
+                let mut buf = Vec::with_capacity(cap(n));
+                (&mut self.r)
+                    .take(n as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(eof)?;
+                buf
+            };
+            if owned.len() != n {
+                return Err(PersistError::Truncated);
+            }
+            self.scratch = owned;
+        } else {
+            self.scratch.resize(n, 0);
+            self.r.read_exact(&mut self.scratch).map_err(eof)?;
+        }
+        self.hash = fnv(self.hash, &self.scratch);
+        std::str::from_utf8(&self.scratch)
+            .map_err(|_| PersistError::Corrupt("a string is not UTF-8".into()))
     }
     fn string(&mut self) -> Result<String> {
         String::from_utf8(self.raw()?)
@@ -283,6 +317,7 @@ fn read_header<R: Read>(mut r: R, format: u32, kind: &str) -> Result<(Dec<R>, St
     let mut dec = Dec {
         r,
         hash: FNV_OFFSET,
+        scratch: Vec::new(),
     };
     let found = dec.u32()?;
     if found != format {
@@ -478,6 +513,10 @@ fn cap(n: usize) -> usize {
     n.min(4096)
 }
 
+/// Strings up to this length are allocated at their declared size before reading: a corrupt
+/// length costs at most this much.
+const SMALL: usize = 1 << 16;
+
 fn save_entry<W: Write>(e: &mut Enc<W>, entry: &Entry) -> Result<()> {
     e.u32(entry.advisory)?;
     match &entry.release {
@@ -538,7 +577,7 @@ fn canonical(v: &Version) -> Result<String> {
 }
 
 fn load_version<R: Read>(d: &mut Dec<R>, scheme: Scheme) -> Result<Version> {
-    let text = d.string()?;
+    let text = d.transient()?;
     Version::parse(scheme, &text).map_err(|err| {
         PersistError::Corrupt(format!("bound {text:?} does not parse as {scheme}: {err}"))
     })
