@@ -578,7 +578,7 @@ fn canonical(v: &Version) -> Result<String> {
 
 fn load_version<R: Read>(d: &mut Dec<R>, scheme: Scheme) -> Result<Version> {
     let text = d.transient()?;
-    Version::parse(scheme, &text).map_err(|err| {
+    Version::parse(scheme, text).map_err(|err| {
         PersistError::Corrupt(format!("bound {text:?} does not parse as {scheme}: {err}"))
     })
 }
