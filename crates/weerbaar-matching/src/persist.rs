@@ -350,7 +350,8 @@ impl Index {
     /// index and fingerprint give the same bytes.
     ///
     /// # Errors
-    /// [`PersistError::Io`] when writing fails.
+    /// [`PersistError::Io`] when writing fails; [`PersistError::Corrupt`] when a range bound's
+    /// text would not parse back to the same version (see the [module docs](crate::persist)).
     pub fn save(&self, w: &mut impl Write, fingerprint: &str) -> Result<()> {
         let mut e = write_header(w, INDEX_FORMAT, INDEX_KIND, fingerprint)?;
         let s = &self.stats;
@@ -402,12 +403,20 @@ impl Index {
     /// Reads an index written by [`Index::save`]; returns it with its fingerprint. Range bounds
     /// are parsed again (see the [module docs](crate::persist)); nothing else is recomputed.
     ///
+    /// The reader is read in many small pieces: give it a `BufReader` (as
+    /// [`Index::load_file`] does) or a slice.
+    ///
     /// # Errors
     /// [`PersistError::NotPersisted`], [`PersistError::FormatVersion`], [`PersistError::Kind`],
     /// [`PersistError::Truncated`], [`PersistError::Checksum`] or [`PersistError::Corrupt`]
     /// for a file this build cannot trust; [`PersistError::Io`] when reading fails.
     pub fn load(r: &mut impl Read) -> Result<(Index, String)> {
-        let (mut d, fingerprint) = read_header(r, INDEX_FORMAT, INDEX_KIND)?;
+        let (d, fingerprint) = read_header(r, INDEX_FORMAT, INDEX_KIND)?;
+        let index = Index::load_payload(d)?;
+        Ok((index, fingerprint))
+    }
+
+    fn load_payload<R: Read>(mut d: Dec<R>) -> Result<Index> {
         let stats = IndexStats {
             advisories: d.usize64()?,
             withdrawn: d.usize64()?,
@@ -470,14 +479,13 @@ impl Index {
             }
         }
         d.finish()?;
-        let index = Index {
+        Ok(Index {
             advisories,
             entries,
             schemes,
             warnings,
             stats,
-        };
-        Ok((index, fingerprint))
+        })
     }
 
     /// Writes the index to `path` through a temporary file in the same directory, renamed into
@@ -499,9 +507,15 @@ impl Index {
         let Some(file) = open_existing(path)? else {
             return Ok(None);
         };
-        match Index::load(&mut BufReader::with_capacity(1 << 16, file)) {
-            Ok((index, found)) => Ok((found == fingerprint).then_some(index)),
-            Err(PersistError::FormatVersion { .. }) => Ok(None),
+        let r = BufReader::with_capacity(1 << 16, file);
+        // The fingerprint is compared before the payload is decoded: a stale file costs a
+        // header read. (A damaged header that happens to read as another fingerprint or format
+        // is treated as stale too: the index is rebuilt either way.)
+        match read_header(r, INDEX_FORMAT, INDEX_KIND) {
+            Ok((d, found)) if found == fingerprint => {
+                Index::load_payload(d).map(Some).map_err(|e| e.at(path))
+            }
+            Ok(_) | Err(PersistError::FormatVersion { .. }) => Ok(None),
             Err(e) => Err(e.at(path)),
         }
     }
