@@ -4,6 +4,7 @@
 mod cpe;
 mod feeds;
 mod no_panic;
+mod persist;
 mod scan_results;
 mod semantics;
 mod support;
