@@ -8,9 +8,9 @@
 //!   makes a match on its own, so it is not a key. Criteria whose vendor or product is ANY or
 //!   has wildcards go to a short list that every lookup scans. Configurations that cannot
 //!   produce a match (negated, no vulnerable criterion) are counted and skipped. The index is
-//!   plain owned data with serde derives, for an on-disk cache; criteria are kept as NVD's
-//!   `CpeMatch` and serialised in NVD's own wire form, so they deserialise through the same
-//!   validation as a feed.
+//!   plain owned data with serde derives, for an on-disk cache (postcard, through
+//!   `persist::save_cache`); criteria are kept as NVD's `CpeMatch`, serialised as a plain
+//!   mirror of its fields, and their CPE names are validated again when read back.
 //! * **NVD semantics per criterion** ([`CpeMatch::matches`]): CPE 2.3 attribute matching with
 //!   wildcards (NISTIR 7696), `versionStart/End Including/Excluding` compared with the generic
 //!   version scheme, OR/AND nodes and `negate` as [`Configuration::matches`] documents.
@@ -631,47 +631,53 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Serialises criteria in NVD's wire form (`matchCriteriaId`, `versionEndExcluding`, …), which
-/// `CpeMatch`'s own `Deserialize` reads back with the feed's validation.
+/// Serialises criteria as a plain mirror of `CpeMatch` (every field, in a fixed order, nothing
+/// skipped), so both self-describing formats (JSON) and compact ones (postcard, used by the
+/// file cache, which cannot skip fields) round-trip it. The CPE name is read back through
+/// `Cpe`'s own validating `Deserialize`.
 mod wire {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use weerbaar_advisories::nvd::{Cpe, CpeMatch, VersionBound};
 
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Wire<'a> {
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
         vulnerable: bool,
-        criteria: &'a Cpe,
-        match_criteria_id: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version_start_including: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version_start_excluding: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version_end_including: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version_end_excluding: Option<&'a str>,
+        criteria: Cpe,
+        match_criteria_id: String,
+        /// (version, inclusive)
+        start: Option<(String, bool)>,
+        end: Option<(String, bool)>,
+    }
+
+    fn bound(b: Option<&VersionBound>) -> Option<(String, bool)> {
+        b.map(|b| (b.version.clone(), b.inclusive))
+    }
+
+    fn unbound(b: Option<(String, bool)>) -> Option<VersionBound> {
+        b.map(|(version, inclusive)| VersionBound { version, inclusive })
     }
 
     pub(super) fn serialize<S: Serializer>(v: &[CpeMatch], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(|m| Wire {
+        s.collect_seq(v.iter().map(|m| Stored {
             vulnerable: m.vulnerable,
-            criteria: &m.criteria,
-            match_criteria_id: &m.match_criteria_id,
-            version_start_including: pick(m.start.as_ref(), true),
-            version_start_excluding: pick(m.start.as_ref(), false),
-            version_end_including: pick(m.end.as_ref(), true),
-            version_end_excluding: pick(m.end.as_ref(), false),
+            criteria: m.criteria.clone(),
+            match_criteria_id: m.match_criteria_id.clone(),
+            start: bound(m.start.as_ref()),
+            end: bound(m.end.as_ref()),
         }))
     }
 
-    fn pick(b: Option<&VersionBound>, inclusive: bool) -> Option<&str> {
-        b.filter(|b| b.inclusive == inclusive)
-            .map(|b| b.version.as_str())
-    }
-
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<CpeMatch>, D::Error> {
-        Vec::<CpeMatch>::deserialize(d)
+        Ok(Vec::<Stored>::deserialize(d)?
+            .into_iter()
+            .map(|m| CpeMatch {
+                vulnerable: m.vulnerable,
+                criteria: m.criteria,
+                match_criteria_id: m.match_criteria_id,
+                start: unbound(m.start),
+                end: unbound(m.end),
+            })
+            .collect())
     }
 }
 

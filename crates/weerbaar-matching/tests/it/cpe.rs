@@ -905,3 +905,47 @@ fn platform_criteria_inside_a_node() {
         "a platform is never vulnerable on its own"
     );
 }
+
+/// The scan command caches the CPE index with `save_cache` (postcard, which is not
+/// self-describing): the round trip must give an index that matches exactly as the original.
+#[test]
+fn the_cpe_index_survives_the_file_cache() {
+    let Some(l) = loaded() else { return };
+    let path = std::env::temp_dir().join(format!("weerbaar-cpe-cache-{}", std::process::id()));
+    weerbaar_matching::save_cache(&path, "fp-1", &l.index).expect("save");
+    let back: CpeIndex = weerbaar_matching::load_cache(&path, "fp-1")
+        .expect("load")
+        .expect("same fingerprint");
+    assert!(
+        weerbaar_matching::load_cache::<CpeIndex>(&path, "fp-2")
+            .expect("load")
+            .is_none(),
+        "another fingerprint is a stale cache"
+    );
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(back.stats(), l.index.stats());
+    for probe in [
+        app("google:chrome", "116.0.5845.96"),
+        app("tukaani:xz", "5.6.1"),
+        app("apparmor_project:apparmor", "2.12"),
+        app("libmobi_project:libmobi", "0.9"),
+    ] {
+        let c = nvd::Cpe::parse(&probe).expect("valid CPE");
+        let (a, b) = (l.index.match_cpe(&c), back.match_cpe(&c));
+        assert_eq!(a, b, "{probe}");
+    }
+    let hits: usize = l
+        .cves
+        .iter()
+        .flat_map(|c| c.configurations.iter())
+        .flat_map(|c| c.nodes.iter())
+        .flat_map(|n| n.cpe_match.iter())
+        .filter(|m| m.vulnerable)
+        .map(|m| {
+            let c = &m.criteria;
+            assert_eq!(l.index.match_cpe(c), back.match_cpe(c), "{}", c.as_str());
+            1
+        })
+        .sum();
+    assert!(hits > 100, "{hits}");
+}
