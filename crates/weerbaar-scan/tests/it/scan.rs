@@ -251,3 +251,58 @@ fn the_json_contract_keeps_its_keys() {
     assert_eq!(finding["matched_by"], "purl");
     assert_eq!(json["schema"], "weerbaar.scan/1");
 }
+
+/// The real EPSS files score only old CVEs that no fixture advisory carries, so the record here
+/// is constructed (an npm advisory aliasing CVE-1999-0001); the scores come from the files.
+#[test]
+fn real_epss_files_show_on_findings() {
+    let (Some(lodestone), Some(vunnel)) = (
+        weerbaar_fixtures::fixture("epss/lodestonesecurity-epss_scores-current-first49rows.csv"),
+        weerbaar_fixtures::fixture("epss/vunnel-example-1.csv"),
+    ) else {
+        return;
+    };
+    let record = r#"{"id":"x_weerbaar-test-1","modified":"2026-01-01T00:00:00Z","aliases":["CVE-1999-0001"],
+        "affected":[{"package":{"ecosystem":"npm","name":"left-pad"},
+        "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.3.0"}]}]}]}"#;
+    let advisories = osv::parse_any("test.json", record.as_bytes()).expect("record parses");
+    let component = weerbaar_inventory::model::Component {
+        ecosystem: Some("npm".into()),
+        name: "left-pad".into(),
+        version: Some("1.1.0".into()),
+        purl: Some("pkg:npm/left-pad@1.1.0".into()),
+        cpe: None,
+        vendor: None,
+        source_name: None,
+        source_version: None,
+        source: weerbaar_inventory::model::Source {
+            file: "package-lock.json".into(),
+            location: weerbaar_inventory::model::Location::Line(1),
+        },
+    };
+    for (path, score, percentile, date) in [
+        (&lodestone, 0.03351, 0.88255, "2026-09-29T12:00:22Z"),
+        (&vunnel, 0.00383, 0.73075, "2025-02-20T00:00:00+0000"),
+    ] {
+        let file = path.display().to_string();
+        let scores = epss::parse(&file, &std::fs::read(path).expect("read")).expect("parses");
+        assert_eq!(scores.score_date, date);
+        let knowledge = Knowledge::build(&advisories, &[], None, Some(&scores));
+        assert_eq!(
+            knowledge.intel.feeds().epss_score_date.as_deref(),
+            Some(date)
+        );
+        let out = weerbaar_scan::match_components(&knowledge, &mapping(), &[&component], 1);
+        let f = &out
+            .findings
+            .first()
+            .expect("left-pad 1.1.0 is affected")
+            .finding;
+        let e = f.epss.as_ref().expect("EPSS from the file");
+        assert_eq!(
+            (e.cve.as_str(), e.score, e.percentile),
+            ("CVE-1999-0001", score, percentile),
+            "{file}"
+        );
+    }
+}
