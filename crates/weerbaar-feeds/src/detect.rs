@@ -61,7 +61,7 @@ pub fn parse_as(source: Source, file: &str, bytes: &[u8]) -> Result<Detected, Fe
 }
 
 /// Which source a file's content looks like, before parsing it in full.
-fn guess(bytes: &[u8]) -> Option<Source> {
+pub(crate) fn guess(bytes: &[u8]) -> Option<Source> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         // Of the feeds, only EPSS is published gzipped.
         return Some(Source::Epss);

@@ -20,12 +20,14 @@
 
 mod detect;
 mod http;
+mod load;
 mod manifest;
 mod source;
 mod store;
 
 pub use detect::{Detected, detect_and_parse};
 pub use http::{HttpOptions, ProxyChoice};
+pub use load::{Feeds, load_paths, load_stored, stored_fingerprint};
 pub use manifest::{FileEntry, Manifest};
 pub use source::{Source, UrlConfig};
 pub use store::{

@@ -23,8 +23,8 @@
 //!   releases compare the major (`AlmaLinux:9` ~ `9.3`); the others compare exactly. A component
 //!   whose ecosystem has no release matches every release.
 //! * **Names and versions as the feeds key them** ([`ComponentRef`]): PyPI names are PEP 503
-//!   normalised on both sides; Debian and Ubuntu advisories are keyed by source package, so the
-//!   component's `source_name`/`source_version` are used when present; RPM feeds differ (Red Hat
+//!   normalised on both sides; Debian, Ubuntu and Alpine advisories are keyed by source (apk:
+//!   origin) package, so the component's `source_name`/`source_version` are used when present; RPM feeds differ (Red Hat
 //!   and AlmaLinux list binary packages, others source packages), so both names are looked up;
 //!   Go versions lose a leading `v` (OSV's Go data has none), and the toolchain's `go1.22.4` its `go`. RPM epochs are the rpm scheme's
 //!   business (`1:3.0.7-25.el9`, a missing epoch is `0`).

@@ -297,7 +297,10 @@ fn lookups<'a>(base: &str, scheme: Scheme, c: &ComponentRef<'a>) -> Vec<Lookup<'
     };
     let mut pairs: Vec<(&'a str, &'a str)> = Vec::with_capacity(2);
     match (scheme, c.source_name) {
-        (Scheme::Dpkg, Some(src)) => pairs.push((src, c.source_version.unwrap_or(c.version))),
+        // Debian's and Alpine's advisories are keyed by the source (apk: origin) package.
+        (Scheme::Dpkg | Scheme::Apk, Some(src)) => {
+            pairs.push((src, c.source_version.unwrap_or(c.version)));
+        }
         (Scheme::Rpm, Some(src)) if src != c.name => {
             pairs.push((c.name, c.version));
             pairs.push((src, c.source_version.unwrap_or(c.version)));

@@ -9,7 +9,7 @@ use crate::output::Format;
 /// weerbaar: cyber-resilience for local governments and the IT provider that hosts them.
 ///
 /// Exit codes: 0 success, 1 the command ran but found a problem (for example a line that could
-/// not be compared), 2 invalid usage.
+/// not be compared), 2 invalid usage, 3 `scan` found vulnerabilities.
 #[derive(Debug, Parser)]
 #[command(
     name = "weerbaar",
@@ -77,6 +77,38 @@ pub enum Command {
     /// Download, import and check the advisory feeds (OSV, NVD, KEV, EPSS) in the data directory.
     #[command(subcommand)]
     Feeds(FeedsCommand),
+
+    /// Scan inventory files for known vulnerabilities, without storing anything.
+    ///
+    /// Reads the files as `inventory import` does, matches every component against the stored
+    /// feeds (or the --advisories files), and prints one finding per vulnerability per package,
+    /// most urgent first: KEV-listed, then by CVSS base score (computed from the vector), then
+    /// by EPSS. `--format json` prints the documented `weerbaar.scan/1` report
+    /// (docs/scan-report.md). Exits 3 when it finds vulnerabilities (0 with --exit-zero).
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Advisory feed files or OSV directories to match against instead of the stored feeds
+    /// (repeat; OSV, NVD, KEV and EPSS are recognised by content).
+    #[arg(long = "advisories", value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+
+    /// Matching threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Exit 0 even when vulnerabilities are found.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,12 +230,10 @@ pub struct TenantArg {
     pub tenant: String,
 }
 
+/// How inventory files are read: shared by `inventory import` and `scan`.
 #[derive(Debug, Args)]
-pub struct ImportArgs {
-    #[command(flatten)]
-    pub tenant: TenantArg,
-
-    /// The files to import.
+pub struct InputArgs {
+    /// The inventory files: SBOMs, package databases, lockfiles, osquery results, CSV exports.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -211,9 +241,9 @@ pub struct ImportArgs {
     #[arg(long, short = 'a', value_name = "NAME")]
     pub asset: Option<String>,
 
-    /// The input format, instead of detecting it from the content.
+    /// The input format, instead of detecting it from the content (see README, "Formats").
     #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
+    pub input_format: Option<String>,
 
     /// CSV column mapping: `asset=Computer,name=Software,version=Version,vendor=Publisher`.
     #[arg(long, value_name = "MAP", conflicts_with = "preset")]
@@ -226,6 +256,15 @@ pub struct ImportArgs {
     /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", default_value = "512M")]
     pub max_size: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Asset kind: host, appliance, application, cloud-service.
     #[arg(long)]
@@ -248,7 +287,7 @@ pub struct ImportArgs {
 
     /// Output format of the import summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub output: Format,
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use weerbaar_inventory::{
 use weerbaar_store::{AssetImport, TenantId};
 
 use super::Status;
-use crate::cli::{ImportArgs, InventoryCommand, ListArgs, ShowArgs, StorageArgs};
+use crate::cli::{ImportArgs, InputArgs, InventoryCommand, ListArgs, ShowArgs, StorageArgs};
 use crate::output::{Format, csv_record, local_time, rfc3339, table};
 use crate::storage;
 
@@ -39,11 +39,11 @@ fn parse_size(text: &str) -> anyhow::Result<u64> {
 }
 
 /// One asset to store: what the files said about it, and which files said it.
-struct Pending {
-    name: String,
-    asset: ImportedAsset,
-    files: Vec<String>,
-    format: InputFormat,
+pub(crate) struct Pending {
+    pub(crate) name: String,
+    pub(crate) asset: ImportedAsset,
+    pub(crate) files: Vec<String>,
+    pub(crate) format: InputFormat,
 }
 
 /// Merges `from` into `into`: components are added, and attributes fill in what is missing
@@ -63,9 +63,9 @@ fn merge(into: &mut ImportedAsset, from: ImportedAsset) {
     into.components.extend(from.components);
 }
 
-fn import_options(args: &ImportArgs) -> anyhow::Result<ImportOptions> {
+pub(crate) fn import_options(args: &InputArgs) -> anyhow::Result<ImportOptions> {
     let format = args
-        .format
+        .input_format
         .as_deref()
         .map(str::parse::<InputFormat>)
         .transpose()
@@ -112,7 +112,14 @@ fn apply_overrides(asset: &mut ImportedAsset, args: &ImportArgs) -> anyhow::Resu
 
 /// Parses every file and groups what they describe per asset. Any file that fails makes the
 /// whole import fail before anything touches the store.
-fn parse_all(args: &ImportArgs, options: &ImportOptions) -> anyhow::Result<Option<Vec<Pending>>> {
+///
+/// A file that names no asset (a lockfile, a package database) needs `--asset`, unless
+/// `file_names_asset`: then the file's own name stands for the asset (`weerbaar scan`).
+pub(crate) fn parse_all(
+    args: &InputArgs,
+    options: &ImportOptions,
+    file_names_asset: bool,
+) -> anyhow::Result<Option<Vec<Pending>>> {
     let mut inventories: Vec<(String, Inventory)> = Vec::new();
     let mut failed = false;
     for path in &args.files {
@@ -139,6 +146,7 @@ fn parse_all(args: &ImportArgs, options: &ImportOptions) -> anyhow::Result<Optio
             let name = match (&args.asset, asset.name.take()) {
                 (Some(name), _) => name.clone(),
                 (None, Some(name)) => name,
+                (None, None) if file_names_asset => file.clone(),
                 (None, None) => bail!("{file}: does not name its asset; pass --asset NAME"),
             };
             let key = name.trim().to_lowercase();
@@ -171,8 +179,8 @@ fn parse_all(args: &ImportArgs, options: &ImportOptions) -> anyhow::Result<Optio
 
 async fn import(storage_args: &StorageArgs, args: &ImportArgs) -> anyhow::Result<Status> {
     let tenant = TenantId::new(&args.tenant.tenant)?;
-    let options = import_options(args)?;
-    let Some(mut pending) = parse_all(args, &options)? else {
+    let options = import_options(&args.input)?;
+    let Some(mut pending) = parse_all(&args.input, &options, false)? else {
         eprintln!("nothing was imported");
         return Ok(Status::Failure);
     };
@@ -212,7 +220,7 @@ async fn import(storage_args: &StorageArgs, args: &ImportArgs) -> anyhow::Result
     let summaries = result?;
 
     let mut out = io::stdout().lock();
-    match args.output {
+    match args.format {
         Format::Table => {
             let rows: Vec<Vec<String>> = summaries
                 .iter()

@@ -10,6 +10,7 @@ mod collect;
 mod demo;
 mod feeds;
 mod inventory;
+mod scan;
 mod tenant;
 mod version;
 
@@ -22,6 +23,8 @@ pub enum Status {
     Failure,
     /// The invocation itself was wrong (unknown ecosystem, missing argument).
     Usage,
+    /// `scan` ran and found vulnerabilities.
+    Findings,
 }
 
 impl From<Status> for ExitCode {
@@ -30,6 +33,7 @@ impl From<Status> for ExitCode {
             Status::Success => ExitCode::SUCCESS,
             Status::Failure => ExitCode::from(1),
             Status::Usage => ExitCode::from(2),
+            Status::Findings => ExitCode::from(3),
         }
     }
 }
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Version(cmd) => version::run(cmd),
         Command::Collect(args) => collect::run(&args),
         Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),
+        Command::Scan(args) => scan::run(&cli.storage, &args),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
         Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
     }

@@ -254,7 +254,7 @@ fn bad_input_gets_clear_errors() {
         "leuven",
         "--asset",
         "x",
-        "--format",
+        "--input-format",
         "docx",
         &status,
     ]);
