@@ -119,37 +119,70 @@ fn fingerprint_manifest(hash: &mut u64, manifest: &Manifest) {
     }
 }
 
-/// Feed files and OSV directory trees given by path, each recognised by its content as
-/// `weerbaar feeds import` does. Nothing is stored.
+/// Feed files and directories given by path, each file recognised by its content as
+/// `weerbaar feeds import` does. A directory contributes every `.json`, `.jsonl`, `.zip`,
+/// `.csv` and `.gz` file below it (an OSV tree of records, a folder of downloaded feeds).
+/// Nothing is stored.
 ///
 /// # Errors
-/// The first path that cannot be read, recognised or parsed, named in the error.
+/// The first path that cannot be read, recognised or parsed, named in the error; a directory
+/// without any feed file.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Feeds, Error> {
     let mut feeds = Feeds::default();
     let mut hash = FNV_OFFSET;
     for path in paths {
-        let shown = path.display().to_string();
-        if path.is_dir() {
-            let advisories = osv::load_dir(path).map_err(|error| Error::Parse {
-                source_name: Source::Osv,
-                origin: shown.clone(),
-                error: Box::new(error),
+        let files = if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, FEED_EXTENSIONS, &mut files).map_err(|e| Error::io(path, e))?;
+            if files.is_empty() {
+                return Err(Error::Unrecognised {
+                    file: path.display().to_string(),
+                    reason: "the directory holds no .json, .jsonl, .zip, .csv or .gz files"
+                        .to_owned(),
+                });
+            }
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let shown = file.display().to_string();
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            let source = guess(&bytes).ok_or_else(|| Error::Unrecognised {
+                file: shown.clone(),
+                reason: "not an OSV, NVD, KEV or EPSS feed file".to_owned(),
             })?;
             fnv(&mut hash, shown.as_bytes());
-            fnv(&mut hash, &advisories.len().to_le_bytes());
-            feeds.osv.extend(advisories);
-            continue;
+            fnv(&mut hash, &bytes);
+            feeds.add(source, &shown, &bytes)?;
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let source = guess(&bytes).ok_or_else(|| Error::Unrecognised {
-            file: shown.clone(),
-            reason: "not an OSV, NVD, KEV or EPSS feed file".to_owned(),
-        })?;
-        fnv(&mut hash, &bytes);
-        feeds.add(source, &shown, &bytes)?;
     }
     feeds.fingerprint = format!("paths:{hash:016x}");
     Ok(feeds)
+}
+
+pub(crate) const FEED_EXTENSIONS: &[&str] = &[".json", ".jsonl", ".zip", ".csv", ".gz"];
+
+/// The files below `dir` whose names end in one of `extensions`, hidden files and directories
+/// excluded, in no particular order.
+pub(crate) fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, extensions, out)?;
+        } else if extensions.iter().any(|ext| name.ends_with(ext)) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -169,11 +202,11 @@ mod tests {
     #[test]
     fn unrecognised_file_is_named() {
         let dir = std::env::temp_dir().join(format!("weerbaar-load-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).expect("create dir");
         let file = dir.join("notes.txt");
-        std::fs::write(&file, "hello\n").unwrap();
-        let err = load_paths(std::slice::from_ref(&file)).unwrap_err();
+        std::fs::write(&file, "hello\n").expect("write");
+        let err = load_paths(std::slice::from_ref(&file)).expect_err("not a feed");
         assert!(err.to_string().contains("notes.txt"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

@@ -313,22 +313,44 @@ pub struct ImportReport {
     pub parser: String,
 }
 
+/// Directories that hold other feeds than OSV records (a folder of NVD records, downloads of
+/// every source) are replaced by their feed files; OSV trees stay whole, to be stored as one
+/// zip. The first `.json` file, in name order, tells which a directory is.
+fn expand_dirs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut json = Vec::new();
+        crate::load::walk(path, &[".json"], &mut json).map_err(|e| Error::io(path, e))?;
+        let first = json.iter().min();
+        let osv_tree = match first {
+            Some(file) => {
+                let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+                crate::detect::guess(&bytes) == Some(Source::Osv)
+            }
+            None => true,
+        };
+        if osv_tree {
+            out.push(path.clone());
+        } else {
+            let mut files = Vec::new();
+            crate::load::walk(path, crate::load::FEED_EXTENSIONS, &mut files)
+                .map_err(|e| Error::io(path, e))?;
+            files.sort();
+            out.extend(files);
+        }
+    }
+    Ok(out)
+}
+
 /// Zips the `.json` files under `dir` (an OSV directory tree) so it is stored as one file.
 fn zip_dir(dir: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Write;
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
     let mut files = Vec::new();
-    walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
+    crate::load::walk(dir, &[".json"], &mut files).map_err(|e| Error::io(dir, e))?;
     if files.is_empty() {
         return Err(Error::Unrecognised {
             file: dir.display().to_string(),
@@ -366,7 +388,7 @@ fn zip_dir(dir: &Path) -> Result<Vec<u8>, Error> {
 /// The first file that cannot be read, recognised or parsed; nothing is stored then.
 pub fn import(data_dir: &Path, paths: &[PathBuf]) -> Result<Vec<ImportReport>, Error> {
     let mut parsed: Vec<(ImportReport, Vec<u8>)> = Vec::new();
-    for path in paths {
+    for path in &expand_dirs(paths)? {
         let shown = path.display().to_string();
         let (bytes, name) = if path.is_dir() {
             let dir_name = path

@@ -67,8 +67,8 @@ pub struct Index {
     pub(crate) advisories: Vec<AdvMeta>,
     pub(crate) entries: HashMap<&'static str, HashMap<Box<str>, Vec<Entry>>>,
     pub(crate) schemes: HashMap<&'static str, Scheme>,
-    warnings: Vec<Warning>,
-    stats: IndexStats,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) stats: IndexStats,
 }
 
 struct UnionFind {
@@ -111,47 +111,87 @@ fn intern<'a>(ids: &mut HashMap<&'a str, u32>, uf: &mut UnionFind, s: &'a str) -
     n
 }
 
-impl Index {
-    /// Compiles `advisories`. Never fails: what cannot be used is counted in [`Index::stats`]
-    /// and described in [`Index::warnings`].
+/// Compiles advisories one at a time, so a caller streaming a feed never holds all of its
+/// records: only the index grows. The alias groups need every id, so they are computed by
+/// [`IndexBuilder::finish`] from the ids and aliases the index keeps anyway.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    index: Index,
+    /// Per advisory: withdrawn records join no alias group.
+    withdrawn: Vec<bool>,
+}
+
+impl IndexBuilder {
+    /// An empty builder.
     #[must_use]
-    pub fn build(advisories: &[Advisory]) -> Self {
-        let mut index = Index {
-            stats: IndexStats {
-                advisories: advisories.len(),
-                ..IndexStats::default()
-            },
-            ..Index::default()
-        };
-        let mut ids: HashMap<&str, u32> = HashMap::new();
-        let mut uf = UnionFind { parent: Vec::new() };
-        let mut nodes = Vec::with_capacity(advisories.len());
-        for adv in advisories {
-            let a = intern(&mut ids, &mut uf, &adv.id);
-            nodes.push(a);
-            if adv.is_withdrawn() {
-                continue;
-            }
-            for alias in &adv.aliases {
-                let b = intern(&mut ids, &mut uf, alias);
-                uf.union(a, b);
-            }
-        }
-        for (i, adv) in advisories.iter().enumerate() {
-            let group = nodes.get(i).map_or(0, |&n| uf.find(n));
-            index.advisories.push(AdvMeta {
-                id: adv.id.clone(),
-                aliases: adv.aliases.clone(),
-                group,
-            });
-            if adv.is_withdrawn() {
-                index.stats.withdrawn += 1;
-                continue;
-            }
-            let adv_idx = u32::try_from(i).unwrap_or(u32::MAX);
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Compiles one advisory. Never fails: see [`Index::build`].
+    pub fn add(&mut self, adv: &Advisory) {
+        let index = &mut self.index;
+        index.stats.advisories += 1;
+        let adv_idx = u32::try_from(index.advisories.len()).unwrap_or(u32::MAX);
+        index.advisories.push(AdvMeta {
+            id: adv.id.clone(),
+            aliases: adv.aliases.clone(),
+            group: 0,
+        });
+        let withdrawn = adv.is_withdrawn();
+        self.withdrawn.push(withdrawn);
+        if withdrawn {
+            index.stats.withdrawn += 1;
+        } else {
             index.compile(adv_idx, adv);
         }
+    }
+
+    /// Computes the alias groups and returns the index.
+    #[must_use]
+    pub fn finish(self) -> Index {
+        let IndexBuilder {
+            mut index,
+            withdrawn,
+        } = self;
+        let groups = {
+            let mut ids: HashMap<&str, u32> = HashMap::with_capacity(index.advisories.len() * 2);
+            let mut uf = UnionFind { parent: Vec::new() };
+            let mut nodes = Vec::with_capacity(index.advisories.len());
+            for (meta, &withdrawn) in index.advisories.iter().zip(&withdrawn) {
+                let a = intern(&mut ids, &mut uf, &meta.id);
+                nodes.push(a);
+                if withdrawn {
+                    continue;
+                }
+                for alias in &meta.aliases {
+                    let b = intern(&mut ids, &mut uf, alias);
+                    uf.union(a, b);
+                }
+            }
+            nodes.into_iter().map(|n| uf.find(n)).collect::<Vec<_>>()
+        };
+        for (meta, group) in index.advisories.iter_mut().zip(groups) {
+            meta.group = group;
+        }
+        index.advisories.shrink_to_fit();
+        index.warnings.shrink_to_fit();
         index
+    }
+}
+
+impl Index {
+    /// Compiles `advisories`. Never fails: what cannot be used is counted in [`Index::stats`]
+    /// and described in [`Index::warnings`]. [`IndexBuilder`] does the same one record at a time.
+    #[must_use]
+    pub fn build(advisories: &[Advisory]) -> Self {
+        let mut builder = IndexBuilder::new();
+        builder.withdrawn.reserve(advisories.len());
+        builder.index.advisories.reserve(advisories.len());
+        for adv in advisories {
+            builder.add(adv);
+        }
+        builder.finish()
     }
 
     fn warn(&mut self, adv: &Advisory, message: String) {

@@ -35,15 +35,44 @@
 //!   `aliases` (GHSA ↔ CVE ↔ PYSEC) form one union-find group, reported with a preferred primary
 //!   id (the ecosystem's own database, then GHSA, then any non-CVE id, then the CVE) and every id.
 //!   Withdrawn advisories never match.
+//! * **Build from a stream, save, load at start-up** ([`IndexBuilder`], [`Index::save_file`],
+//!   [`Index::load_file`], the [`persist`] module). `IndexBuilder::add` compiles one record at a
+//!   time, so a feed is never held whole; the alias groups are computed in `finish` from the ids
+//!   the index keeps. The saved index is a versioned, checksummed binary file keyed by the
+//!   caller's fingerprint of its inputs: a missing, stale (other fingerprint or format version)
+//!   file loads as `None` and is rebuilt, a damaged one is an error, never a wrong index. Loading
+//!   parses the bounds again from their canonical text but skips the JSON, the union-find and
+//!   the sorting. [`save_cache`]/[`load_cache`] give other serde types (the CPE index) the same
+//!   envelope. The synthetic 500,000-advisory benchmark corpus is the `corpus` module behind the
+//!   non-default `corpus` feature (`examples/corpus.rs`, `scripts/bench-matching`).
+//!
+//! # CPE matching
+//!
+//! Components that carry a CPE, or whose vendor and name the editable name-mapping table
+//! ([`Mapping`], `data/cpe-mapping.csv`) recognises, are matched against NVD configurations
+//! ([`CpeIndex`], [`CpeMatcher`]). Every finding says how it was matched ([`MatchedBy`]:
+//! `purl`, `ecosystem`, `cpe` or `name-mapping`), so users can judge guessed matches. The rules,
+//! including the treatment of "running on/with" configurations, are in the `cpe` and
+//! `mapping` module documentation.
 
+#[cfg(feature = "corpus")]
+pub mod corpus;
+mod cpe;
 mod eval;
 mod index;
+mod mapping;
 mod matcher;
+pub mod persist;
 mod release;
 
+pub use cpe::{CpeComponent, CpeFinding, CpeHit, CpeIndex, CpeIndexStats, CpeMatcher, CpeWarning};
 pub use eval::EvalVersion;
-pub use index::{Index, IndexStats, Warning};
+pub use index::{Index, IndexBuilder, IndexStats, Warning};
+pub use mapping::{
+    Alias, BUILTIN_FILE, Guess, Mapping, MappingError, MappingRow, VersionRule, normalise,
+};
 pub use matcher::{ComponentRef, Finding, MatchedBy, Matcher, PackageRef};
+pub use persist::{PersistError, load_cache, save_cache};
 pub use release::{normalise_name, release_matches};
 
 #[cfg(doc)]

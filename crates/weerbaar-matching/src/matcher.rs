@@ -11,14 +11,20 @@ use crate::eval::is_affected_sorted;
 use crate::index::{Entry, Index};
 use crate::release::{normalise_name, release_matches};
 
-/// Where a component's ecosystem came from.
+/// How a finding was matched: where a component's ecosystem came from (OSV matching), or
+/// whether its CPE was given or guessed (NVD matching). Serialised as `purl`, `ecosystem`,
+/// `cpe` and `name-mapping`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum MatchedBy {
     /// Derived from the component's purl.
     Purl,
     /// Given as an ecosystem by the inventory.
     Ecosystem,
+    /// The component's own CPE, matched against NVD configurations.
+    Cpe,
+    /// A CPE guessed from the component's vendor and name through the name-mapping table.
+    NameMapping,
 }
 
 /// One component instance to match: borrowed strings, so a million instances cost no copies.

@@ -278,3 +278,85 @@ impl Intel {
         best.map(|(_, s)| s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intel(advisory_vectors: &[&str], nvd_vectors: &[&str]) -> Intel {
+        let mut intel = Intel::default();
+        intel.advisories.insert(
+            "GHSA-1".to_owned(),
+            AdvisoryInfo {
+                summary: None,
+                vectors: advisory_vectors
+                    .iter()
+                    .map(|v| VectorSource {
+                        vector: (*v).to_owned(),
+                        source: "GHSA-1".to_owned(),
+                    })
+                    .collect(),
+            },
+        );
+        intel.cves.insert(
+            "CVE-1".to_owned(),
+            CveInfo {
+                description: None,
+                vectors: nvd_vectors
+                    .iter()
+                    .map(|v| VectorSource {
+                        vector: (*v).to_owned(),
+                        source: "nvd".to_owned(),
+                    })
+                    .collect(),
+            },
+        );
+        intel
+    }
+
+    const V31: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+    const V31_LOW: &str = "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N";
+    const V40: &str = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+
+    fn chosen(intel: &Intel) -> Option<(String, String)> {
+        intel
+            .cvss(&["GHSA-1".to_owned()], &["CVE-1".to_owned()])
+            .map(|c| (c.vector, c.source))
+    }
+
+    #[test]
+    fn v3_before_v4_and_advisory_before_nvd() {
+        assert_eq!(
+            chosen(&intel(&[V40], &[V31])),
+            Some((V31.to_owned(), "nvd".to_owned())),
+            "v3.1 from NVD beats the advisory's v4.0"
+        );
+        assert_eq!(
+            chosen(&intel(&[V31_LOW], &[V31])),
+            Some((V31_LOW.to_owned(), "GHSA-1".to_owned())),
+            "the advisory's own v3 vector beats NVD's, even when lower"
+        );
+        assert_eq!(
+            chosen(&intel(&[V40], &[])).map(|c| c.1),
+            Some("GHSA-1".to_owned()),
+            "v4.0 when nothing else"
+        );
+    }
+
+    #[test]
+    fn unscorable_vectors_are_skipped_and_scores_are_computed() {
+        let i = intel(
+            &["CVSS:3.1/AV:N/garbage", "AV:N/AC:L/Au:N/C:P/I:P/A:P"],
+            &[V31],
+        );
+        let c = i
+            .cvss(&["GHSA-1".to_owned()], &["CVE-1".to_owned()])
+            .expect("NVD's vector scores");
+        assert_eq!(c.vector, V31);
+        assert!((c.base_score - 9.8).abs() < 1e-9);
+        assert_eq!(
+            intel(&["nonsense"], &[]).cvss(&["GHSA-1".to_owned()], &[]),
+            None
+        );
+    }
+}

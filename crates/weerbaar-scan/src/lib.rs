@@ -23,4 +23,4 @@ mod scan;
 
 pub use intel::{CvssScore, EpssValue, FeedSummary, Intel, KevListing, VectorSource};
 pub use report::{SCHEMA, ScanReport};
-pub use scan::{Knowledge, ScanInput, ScanOptions, scan};
+pub use scan::{Knowledge, MatchOutcome, Matched, ScanInput, ScanOptions, match_components, scan};

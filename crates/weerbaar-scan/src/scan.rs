@@ -1,12 +1,15 @@
 //! Scanning inventories against [`Knowledge`] into a [`ScanReport`].
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use weerbaar_advisories::cvss::Severity;
 use weerbaar_advisories::{epss, kev, nvd, osv};
 use weerbaar_inventory::ImportedAsset;
-use weerbaar_matching::{ComponentRef, Index, MatchedBy, Matcher};
+use weerbaar_inventory::model::Component;
+use weerbaar_matching::{
+    ComponentRef, CpeComponent, CpeIndex, CpeMatcher, Index, Mapping, MatchedBy, Matcher,
+};
 
 use crate::intel::Intel;
 use crate::report::{
@@ -18,6 +21,8 @@ use crate::report::{
 pub struct Knowledge {
     /// OSV advisories compiled for matching.
     pub index: Index,
+    /// NVD configurations compiled for CPE matching.
+    pub cpe: CpeIndex,
     /// Summaries, vectors, KEV and EPSS by id.
     pub intel: Intel,
 }
@@ -33,6 +38,7 @@ impl Knowledge {
     ) -> Self {
         Self {
             index: Index::build(advisories),
+            cpe: CpeIndex::build(cves),
             intel: Intel::build(advisories, cves, kev, epss),
         }
     }
@@ -87,49 +93,201 @@ fn urgency(a: &Finding, b: &Finding) -> Ordering {
         .then_with(|| a.advisory_id.cmp(&b.advisory_id))
 }
 
-/// Matches every component of `inputs` and reports the findings. Each distinct package is
-/// evaluated once however many assets carry it; each finding lists where it was found.
-#[must_use]
-pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) -> ScanReport {
-    // Where each matched component came from: (input, asset).
-    let mut origin: Vec<(usize, usize)> = Vec::new();
-    let mut refs: Vec<ComponentRef<'_>> = Vec::new();
-    let mut summaries = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let mut summary = InputSummary {
-            file: input.file.clone(),
-            format: input.format.clone(),
-            assets: input.assets.len(),
-            components: 0,
-            matchable: 0,
-        };
-        for (a, asset) in input.assets.iter().enumerate() {
-            summary.components += asset.components.len();
-            for component in &asset.components {
-                let matched_by = if component.purl.is_some() {
-                    MatchedBy::Purl
-                } else {
-                    MatchedBy::Ecosystem
-                };
-                if let Some(r) = ComponentRef::from_component(component, matched_by) {
-                    refs.push(r);
-                    origin.push((i, a));
-                    summary.matchable += 1;
-                }
-            }
-        }
-        summaries.push(summary);
-    }
+/// One finding of [`match_components`], with the components that have it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matched {
+    /// The finding; its `locations` are empty (the caller knows where its components are).
+    pub finding: Finding,
+    /// Indices into the matched components of every one that has it.
+    pub components: Vec<usize>,
+}
 
-    let matcher = Matcher {
-        threads: options.threads.max(1),
+/// What [`match_components`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchOutcome {
+    /// Findings, in no particular order.
+    pub findings: Vec<Matched>,
+    /// For each component, whether it could be matched at all: an ecosystem and a version, a
+    /// CPE, or a row of the mapping table.
+    pub matchable: Vec<bool>,
+}
+
+/// Matches `components` against the knowledge. Each distinct package (or CPE) is evaluated
+/// once however many components carry it.
+///
+/// A component with an OSV ecosystem and a version is matched against the OSV advisories only:
+/// distribution and library versions carry backported fixes that NVD's upstream version ranges
+/// do not know, so a CPE match on them would report fixed vulnerabilities. Every other
+/// component (appliances, Windows software, anything without an ecosystem) is matched by CPE
+/// against NVD: its own CPE (`matched_by: cpe`), else a guess from the `mapping` table
+/// (`name-mapping`).
+#[must_use]
+pub fn match_components(
+    knowledge: &Knowledge,
+    mapping: &Mapping,
+    components: &[&Component],
+    threads: usize,
+) -> MatchOutcome {
+    // For each matching path: the refs, and the index into `components` of each.
+    let mut refs: Vec<ComponentRef<'_>> = Vec::new();
+    let mut origin: Vec<usize> = Vec::new();
+    let mut cpe_refs: Vec<CpeComponent<'_>> = Vec::new();
+    let mut cpe_origin: Vec<usize> = Vec::new();
+    let mut resolvable: HashMap<CpeComponent<'_>, bool> = HashMap::new();
+    let mut matchable = vec![false; components.len()];
+    for (i, component) in components.iter().enumerate() {
+        let matched_by = if component.purl.is_some() {
+            MatchedBy::Purl
+        } else {
+            MatchedBy::Ecosystem
+        };
+        if let Some(r) = ComponentRef::from_component(component, matched_by) {
+            refs.push(r);
+            origin.push(i);
+        } else {
+            let c = CpeComponent::from_component(component);
+            let usable = *resolvable
+                .entry(c)
+                .or_insert_with(|| !CpeMatcher::resolve(mapping, &c).0.is_empty());
+            if !usable {
+                continue;
+            }
+            cpe_refs.push(c);
+            cpe_origin.push(i);
+        }
+        if let Some(m) = matchable.get_mut(i) {
+            *m = true;
+        }
+    }
+    let back = |origin: &[usize], indices: Vec<usize>| -> Vec<usize> {
+        indices
+            .into_iter()
+            .filter_map(|c| origin.get(c).copied())
+            .collect()
     };
+
     let intel = &knowledge.intel;
-    let mut findings: Vec<Finding> = matcher
+    let matcher = Matcher {
+        threads: threads.max(1),
+    };
+    let mut findings: Vec<Matched> = matcher
         .run(&knowledge.index, &refs)
         .into_iter()
         .map(|f| {
-            let locations: BTreeSet<Location> = f
+            let cvss = intel.cvss(&f.advisories, &f.ids);
+            Matched {
+                finding: Finding {
+                    aliases: f.ids.iter().filter(|id| **id != f.id).cloned().collect(),
+                    summary: intel.summary(&f.advisories, &f.ids),
+                    package: Package {
+                        ecosystem: Some(f.package.ecosystem),
+                        name: f.package.name,
+                        version: f.package.version,
+                        purl: f.package.purl,
+                    },
+                    fixed_versions: f.fixed,
+                    matched_by: f.matched_by,
+                    cpe: None,
+                    severity: severity_word(cvss.as_ref().map(|c| c.base_score)),
+                    kev: intel.kev(&f.ids).map(Kev::from),
+                    epss: intel.epss(&f.ids).map(|(cve, v)| Epss {
+                        cve: cve.to_owned(),
+                        score: v.score,
+                        percentile: v.percentile,
+                    }),
+                    cvss,
+                    locations: Vec::new(),
+                    advisory_id: f.id,
+                },
+                components: back(&origin, f.components),
+            }
+        })
+        .collect();
+    findings.extend(
+        CpeMatcher::match_components(&knowledge.cpe, mapping, &cpe_refs)
+            .into_iter()
+            .map(|f| {
+                let ids = vec![f.cve.clone()];
+                // Every instance of one CPE has the same name and version: take the first's.
+                let first = f.components.first().and_then(|&c| cpe_refs.get(c)).copied();
+                let cvss = intel.cvss(&[], &ids);
+                Matched {
+                    finding: Finding {
+                        aliases: Vec::new(),
+                        summary: intel.summary(&[], &ids),
+                        package: Package {
+                            ecosystem: None,
+                            name: first.map_or_else(String::new, |c| c.name.to_owned()),
+                            version: first.and_then(|c| c.version).unwrap_or_default().to_owned(),
+                            purl: None,
+                        },
+                        fixed_versions: f.fixed,
+                        matched_by: f.matched_by,
+                        cpe: Some(f.cpe),
+                        severity: severity_word(cvss.as_ref().map(|c| c.base_score)),
+                        kev: intel.kev(&ids).map(Kev::from),
+                        epss: intel.epss(&ids).map(|(cve, v)| Epss {
+                            cve: cve.to_owned(),
+                            score: v.score,
+                            percentile: v.percentile,
+                        }),
+                        cvss,
+                        locations: Vec::new(),
+                        advisory_id: f.cve,
+                    },
+                    components: back(&cpe_origin, f.components),
+                }
+            }),
+    );
+    MatchOutcome {
+        findings,
+        matchable,
+    }
+}
+
+/// Matches every component of `inputs` and reports the findings (see [`match_components`]).
+/// Each finding lists every file and asset that carries its package.
+#[must_use]
+pub fn scan(
+    knowledge: &Knowledge,
+    mapping: &Mapping,
+    inputs: &[ScanInput],
+    options: &ScanOptions,
+) -> ScanReport {
+    let mut components: Vec<&Component> = Vec::new();
+    // Where each component came from: (input, asset).
+    let mut origin: Vec<(usize, usize)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for (a, asset) in input.assets.iter().enumerate() {
+            for component in &asset.components {
+                components.push(component);
+                origin.push((i, a));
+            }
+        }
+    }
+    let outcome = match_components(knowledge, mapping, &components, options.threads);
+
+    let mut summaries: Vec<InputSummary> = inputs
+        .iter()
+        .map(|input| InputSummary {
+            file: input.file.clone(),
+            format: input.format.clone(),
+            assets: input.assets.len(),
+            components: input.assets.iter().map(|a| a.components.len()).sum(),
+            matchable: 0,
+        })
+        .collect();
+    for (&(i, _), &m) in origin.iter().zip(&outcome.matchable) {
+        if let Some(s) = summaries.get_mut(i) {
+            s.matchable += usize::from(m);
+        }
+    }
+
+    let mut findings: Vec<Finding> = outcome
+        .findings
+        .into_iter()
+        .map(|m| {
+            let locations: BTreeSet<Location> = m
                 .components
                 .iter()
                 .filter_map(|&c| origin.get(c))
@@ -141,29 +299,9 @@ pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) 
                     })
                 })
                 .collect();
-            let cvss = intel.cvss(&f.advisories, &f.ids);
             Finding {
-                aliases: f.ids.iter().filter(|id| **id != f.id).cloned().collect(),
-                summary: intel.summary(&f.advisories, &f.ids),
-                package: Package {
-                    ecosystem: Some(f.package.ecosystem),
-                    name: f.package.name,
-                    version: f.package.version,
-                    purl: f.package.purl,
-                },
-                fixed_versions: f.fixed,
-                matched_by: f.matched_by,
-                cpe: None,
-                severity: severity_word(cvss.as_ref().map(|c| c.base_score)),
-                kev: intel.kev(&f.ids).map(Kev::from),
-                epss: intel.epss(&f.ids).map(|(cve, v)| Epss {
-                    cve: cve.to_owned(),
-                    score: v.score,
-                    percentile: v.percentile,
-                }),
-                cvss,
                 locations: locations.into_iter().collect(),
-                advisory_id: f.id,
+                ..m.finding
             }
         })
         .collect();
@@ -199,7 +337,7 @@ pub fn scan(knowledge: &Knowledge, inputs: &[ScanInput], options: &ScanOptions) 
             version: options.tool_version.clone(),
         },
         generated_at: options.generated_at.clone(),
-        feeds: intel.feeds().clone(),
+        feeds: knowledge.intel.feeds().clone(),
         inputs: summaries,
         summary,
         findings,

@@ -25,14 +25,26 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sqlite: include_str!("migrations/sqlite/0001_inventory.sql"),
-    postgres: include_str!("migrations/postgres/0001_inventory.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sqlite: include_str!("migrations/sqlite/0001_inventory.sql"),
+        postgres: include_str!("migrations/postgres/0001_inventory.sql"),
+    },
+    Migration {
+        version: 2,
+        sqlite: include_str!("migrations/sqlite/0002_findings.sql"),
+        postgres: include_str!("migrations/postgres/0002_findings.sql"),
+    },
+    Migration {
+        version: 3,
+        sqlite: include_str!("migrations/sqlite/0003_exceptions.sql"),
+        postgres: include_str!("migrations/postgres/0003_exceptions.sql"),
+    },
+];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 3;
 
 impl Backend {
     /// Picks the backend from a database URL.

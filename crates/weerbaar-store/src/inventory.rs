@@ -93,7 +93,7 @@ fn component_key(c: &Component) -> String {
 }
 
 /// Asset names are matched case-insensitively: `WEB01` and `web01` are one host.
-fn asset_key(name: &str) -> String {
+pub(crate) fn asset_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
@@ -387,7 +387,7 @@ fn asset_from_row(row: &AnyRow) -> Result<Asset, StoreError> {
     })
 }
 
-fn component_from_row(row: &AnyRow) -> Result<StoredComponent, StoreError> {
+pub(crate) fn component_from_row(row: &AnyRow) -> Result<StoredComponent, StoreError> {
     let location: String = row.try_get("source_location")?;
     let location: Location = serde_json::from_str(&location).map_err(|e| StoreError::Corrupt {
         table: "components",

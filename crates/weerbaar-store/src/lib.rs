@@ -16,6 +16,8 @@
 
 pub mod backend;
 mod error;
+mod exceptions;
+mod findings;
 mod inventory;
 mod tenant;
 
@@ -27,6 +29,11 @@ use sqlx::{Any, Pool};
 
 pub use backend::Backend;
 pub use error::StoreError;
+pub use exceptions::{NewException, StoredException};
+pub use findings::{
+    CvssFact, EpssFact, FindingFacts, FindingFilter, KevFact, ObservedFinding, RematchSummary,
+    Resolution, StoredFinding, TenantComponent,
+};
 pub use inventory::{AssetImport, AssetSummary, ImportSummary, StoredAsset, StoredComponent};
 pub use tenant::{Tenant, TenantId};
 

@@ -86,6 +86,233 @@ pub enum Command {
     /// by EPSS. `--format json` prints the documented `weerbaar.scan/1` report
     /// (docs/scan-report.md). Exits 3 when it finds vulnerabilities (0 with --exit-zero).
     Scan(ScanArgs),
+
+    /// Track findings: rematch a tenant's stored inventories against the feeds, list them.
+    ///
+    /// `inventory import` rematches the assets it imported by itself when feeds are stored;
+    /// `findings refresh` rematches a whole tenant (after `feeds sync`, for instance).
+    #[command(subcommand)]
+    Findings(FindingsCommand),
+
+    /// The patch plan of a tenant: fix actions by SSVC priority (Act, Attend, Track*, Track)
+    /// and due date, with the hosts each touches.
+    ///
+    /// Due dates follow the policy: KEV 14 days (or KEV's own earlier due date), CVSS critical
+    /// on an internet-facing asset 7, critical 15, high 30, medium 90, low 180 days; a policy
+    /// file (--policy or WEERBAAR_POLICY, TOML with [default] and [tenant.<slug>] tables)
+    /// overrides them. `--format html` is a self-contained page that prints on A4.
+    Plan(PlanArgs),
+
+    /// Record decisions about findings (VEX-style): not affected, accepted risk until a day,
+    /// false positive. Findings under an exception in force leave the patch plan; an accepted
+    /// risk that expires reopens them. CycloneDX VEX documents import and export.
+    #[command(subcommand)]
+    Exception(ExceptionCommand),
+
+    /// Which tenants and assets are exposed to a vulnerability, by any id or alias
+    /// (CVE-2024-3400, a GHSA, a DSA…), with the installed version, the fix and the due date.
+    Exposure(ExposureArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionCommand {
+    /// Record one exception.
+    Add(ExceptionAddArgs),
+    /// List the tenant's exceptions.
+    List(ExceptionListArgs),
+    /// Revoke an exception (kept in the record, no longer applied).
+    Revoke(ExceptionRevokeArgs),
+    /// Import the analyses of a CycloneDX VEX document (all or nothing).
+    Import(VexImportArgs),
+    /// Export the exceptions in force as a CycloneDX 1.6 VEX document.
+    Export(VexExportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["not_affected", "accepted_until", "false_positive"])))]
+pub struct ExceptionAddArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The vulnerability: any of its ids (CVE, GHSA, OSV, distribution advisory).
+    #[arg(long, value_name = "ID")]
+    pub advisory: String,
+    /// Only this package (a name, or a purl; without a version every version).
+    #[arg(long, value_name = "PACKAGE")]
+    pub package: Option<String>,
+    /// Only this asset.
+    #[arg(long, value_name = "NAME")]
+    pub asset: Option<String>,
+    /// Not affected, with a CycloneDX justification: code_not_present, code_not_reachable,
+    /// requires_configuration, requires_dependency, requires_environment,
+    /// protected_by_compiler, protected_at_runtime, protected_at_perimeter,
+    /// protected_by_mitigating_control (OpenVEX's names are accepted too).
+    #[arg(long, value_name = "JUSTIFICATION")]
+    pub not_affected: Option<String>,
+    /// The risk is accepted until this day (YYYY-MM-DD); from then on the finding is open.
+    #[arg(long, value_name = "DATE")]
+    pub accepted_until: Option<String>,
+    /// The finding is a false positive.
+    #[arg(long)]
+    pub false_positive: bool,
+    /// Why (kept with the exception and in the audit log).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Include revoked exceptions.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionRevokeArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The exception id (see `exception list`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct VexImportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The CycloneDX VEX document (JSON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The asset the document is about, when it is one asset's VEX.
+    #[arg(long, value_name = "NAME")]
+    pub asset: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VexExportArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingsCommand {
+    /// Rematch every stored component of a tenant; new findings open, vanished ones resolve.
+    Refresh(RefreshArgs),
+    /// List a tenant's findings: open and resolved, with first and last seen.
+    List(FindingsListArgs),
+    /// Remediation over time: time to remediate (median, p90), late fixes, and the number of
+    /// overdue findings on each day of a period, as a chart.
+    Stats(FindingsStatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsStatsArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// First day of the overdue series (YYYY-MM-DD) [default: 90 days before --today].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Days between points of the series.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub step: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Advisory feed files instead of the stored feeds (repeat).
+    #[arg(long = "advisories", value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+    /// Extra vendor/product → CPE rows (see `scan --help`).
+    #[arg(long, value_name = "FILE")]
+    pub cpe_mapping: Option<PathBuf>,
+    /// Matching threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// Only findings that are not resolved.
+    #[arg(long)]
+    pub open: bool,
+    /// Only findings first seen on or after this day (YYYY-MM-DD, Brussels time): what a feed
+    /// update or a new inventory introduced.
+    #[arg(long, value_name = "DATE")]
+    pub new_since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// How the plan is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// Aligned text.
+    Table,
+    /// The whole plan as JSON (actions with their findings, priorities and due dates).
+    Json,
+    /// One row per action, for spreadsheets.
+    Csv,
+    /// A self-contained printable page.
+    Html,
+}
+
+/// Options shared by the commands that judge findings (plan, exposure).
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Due-date policy file (TOML) [default: the built-in policy].
+    #[arg(long, env = "WEERBAAR_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The day to judge on (YYYY-MM-DD) [default: today, Brussels time].
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Language of titles and reasons: en or nl-BE.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// The vulnerability: a CVE, GHSA, OSV or distribution advisory id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +324,12 @@ pub struct ScanArgs {
     /// (repeat; OSV, NVD, KEV and EPSS are recognised by content).
     #[arg(long = "advisories", value_name = "PATH")]
     pub advisories: Vec<PathBuf>,
+
+    /// Extra vendor/product → CPE rows for components without an ecosystem (appliances,
+    /// Windows software), on top of the built-in table (same CSV format; a row here replaces a
+    /// built-in row with the same name).
+    #[arg(long, value_name = "FILE")]
+    pub cpe_mapping: Option<PathBuf>,
 
     /// Matching threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
@@ -284,6 +517,11 @@ pub struct ImportArgs {
     /// A tag; repeat for several.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    /// Do not rematch the imported assets against the stored feeds (by default, when feeds
+    /// are stored, their findings are brought up to date: see `findings`).
+    #[arg(long)]
+    pub no_rematch: bool,
 
     /// Output format of the import summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]

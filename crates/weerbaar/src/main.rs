@@ -9,6 +9,7 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+mod knowledge;
 mod output;
 mod storage;
 

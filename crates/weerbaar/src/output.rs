@@ -38,18 +38,29 @@ pub fn csv_record(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
 /// The time zone of every time shown to people: weerbaar's users are Belgian municipalities.
 const DISPLAY_ZONE: &str = "Europe/Brussels";
 
+/// The zone of displayed times and of calendar days (due dates). The time zone database is
+/// bundled (jiff's `tzdb-bundle-always`), so the lookup cannot fail in practice; UTC is the
+/// defensive fallback.
+pub fn display_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(DISPLAY_ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// A stored timestamp (Unix seconds) as Brussels local time, for tables.
 pub fn local_time(seconds: i64) -> String {
     let Ok(ts) = jiff::Timestamp::from_second(seconds) else {
         return seconds.to_string();
     };
-    match jiff::tz::TimeZone::get(DISPLAY_ZONE) {
-        Ok(tz) => ts
-            .to_zoned_datetime(tz)
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => ts.strftime("%Y-%m-%d %H:%MZ").to_string(),
-    }
+    ts.to_zoned_datetime(display_zone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The Brussels calendar day of a stored timestamp.
+pub fn local_day(seconds: i64) -> jiff::civil::Date {
+    jiff::Timestamp::from_second(seconds)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(display_zone())
+        .date()
 }
 
 /// A stored timestamp as RFC 3339 UTC, for JSON and CSV (machine-readable and zone-free).

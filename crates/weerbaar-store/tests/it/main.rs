@@ -2,4 +2,5 @@
 //! SQLite and on PostgreSQL.
 
 mod backends;
+mod findings;
 mod store;

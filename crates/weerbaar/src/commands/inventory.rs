@@ -110,6 +110,55 @@ fn apply_overrides(asset: &mut ImportedAsset, args: &ImportArgs) -> anyhow::Resu
     Ok(())
 }
 
+/// Rematches the imported assets when feeds are stored, so their findings are current: new
+/// ones open, and those the import upgraded or removed resolve. Reports on stderr, keeping
+/// stdout the import summary.
+async fn rematch_imported(
+    storage_args: &StorageArgs,
+    store: &weerbaar_store::Store,
+    tenant: &TenantId,
+    assets: &[String],
+) -> anyhow::Result<()> {
+    let data_dir = storage::data_dir(storage_args);
+    let Ok(knowledge) = crate::knowledge::load(&data_dir, &[])? else {
+        // No feeds yet: nothing to match against, which is not an error for an import.
+        return Ok(());
+    };
+    let mapping = crate::knowledge::mapping(None)?;
+    let summary = super::findings::rematch(
+        store,
+        tenant,
+        &knowledge,
+        &mapping,
+        Some(assets),
+        crate::knowledge::threads(None),
+    )
+    .await?;
+    eprintln!(
+        "findings: {} new, {} still open, {} resolved",
+        summary.new, summary.still_open, summary.resolved
+    );
+    Ok(())
+}
+
+/// Enriches every pending asset together, so one file's os-release gives the release to another
+/// file's packages; prints the warnings. Takes the assets out of `pending`, in order.
+pub(crate) fn enrich(pending: &mut [Pending]) -> Vec<ImportedAsset> {
+    let mut merged = Inventory {
+        format: pending.first().map_or(InputFormat::Csv, |p| p.format),
+        assets: pending
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.asset))
+            .collect(),
+        warnings: Vec::new(),
+    };
+    weerbaar_inventory::enrich(&mut merged);
+    for warning in &merged.warnings {
+        eprintln!("warning: {warning}");
+    }
+    merged.assets
+}
+
 /// Parses every file and groups what they describe per asset. Any file that fails makes the
 /// whole import fail before anything touches the store.
 ///
@@ -184,20 +233,8 @@ async fn import(storage_args: &StorageArgs, args: &ImportArgs) -> anyhow::Result
         eprintln!("nothing was imported");
         return Ok(Status::Failure);
     };
-    // Enrich after merging, so one file's os-release gives the release to another's packages.
-    let mut merged = Inventory {
-        format: pending.first().map_or(InputFormat::Csv, |p| p.format),
-        assets: pending
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.asset))
-            .collect(),
-        warnings: Vec::new(),
-    };
-    weerbaar_inventory::enrich(&mut merged);
-    for warning in &merged.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for (p, mut asset) in pending.iter_mut().zip(merged.assets) {
+    let enriched = enrich(&mut pending);
+    for (p, mut asset) in pending.iter_mut().zip(enriched) {
         apply_overrides(&mut asset, args)?;
         p.asset = asset;
     }
@@ -216,8 +253,18 @@ async fn import(storage_args: &StorageArgs, args: &ImportArgs) -> anyhow::Result
     let result = store
         .import_assets(&tenant, &storage::actor(), &imports)
         .await;
+    let summaries = match result {
+        Ok(summaries) => summaries,
+        Err(e) => {
+            store.close().await;
+            return Err(e.into());
+        }
+    };
+    if !args.no_rematch {
+        let names: Vec<String> = pending.iter().map(|p| p.name.clone()).collect();
+        rematch_imported(storage_args, &store, &tenant, &names).await?;
+    }
     store.close().await;
-    let summaries = result?;
 
     let mut out = io::stdout().lock();
     match args.format {

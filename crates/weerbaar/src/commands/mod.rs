@@ -8,8 +8,11 @@ use crate::cli::{Cli, Command};
 
 mod collect;
 mod demo;
+mod exception;
 mod feeds;
+mod findings;
 mod inventory;
+mod plan;
 mod scan;
 mod tenant;
 mod version;
@@ -46,6 +49,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Collect(args) => collect::run(&args),
         Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),
         Command::Scan(args) => scan::run(&cli.storage, &args),
+        Command::Findings(cmd) => runtime()?.block_on(findings::run(&cli.storage, cmd)),
+        Command::Plan(args) => runtime()?.block_on(plan::plan(&cli.storage, &args)),
+        Command::Exception(cmd) => runtime()?.block_on(exception::run(&cli.storage, cmd)),
+        Command::Exposure(args) => runtime()?.block_on(plan::exposure(&cli.storage, &args)),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
         Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
     }

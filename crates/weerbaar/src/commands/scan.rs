@@ -1,40 +1,34 @@
 //! `weerbaar scan`: inventories matched against the feeds, nothing stored.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use weerbaar_inventory::Inventory;
 use weerbaar_scan::report::Finding;
-use weerbaar_scan::{Knowledge, ScanInput, ScanOptions, ScanReport};
+use weerbaar_scan::{ScanInput, ScanOptions, ScanReport};
 
 use super::Status;
-use super::inventory::{import_options, parse_all};
+use super::inventory::{enrich, import_options, parse_all};
 use crate::cli::{ScanArgs, StorageArgs};
+use crate::knowledge::{self, NoFeeds};
 use crate::output::{self, Format};
 use crate::storage;
 
 pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status> {
-    let progress = std::io::stderr().is_terminal();
     let options = import_options(&args.input)?;
+    let mapping = match knowledge::mapping(args.cpe_mapping.as_deref()) {
+        Ok(mapping) => mapping,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(Status::Failure);
+        }
+    };
     let Some(mut pending) = parse_all(&args.input, &options, true)? else {
         eprintln!("nothing was scanned");
         return Ok(Status::Failure);
     };
-    // Enrich after merging, so one file's os-release gives the release to another's packages.
-    let mut merged = Inventory {
-        format: weerbaar_inventory::Format::Csv,
-        assets: pending
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.asset))
-            .collect(),
-        warnings: Vec::new(),
-    };
-    weerbaar_inventory::enrich(&mut merged);
-    for warning in &merged.warnings {
-        eprintln!("warning: {warning}");
-    }
+    let enriched = enrich(&mut pending);
     let inputs: Vec<ScanInput> = pending
         .into_iter()
-        .zip(merged.assets)
+        .zip(enriched)
         .map(|(p, mut asset)| {
             asset.name = Some(p.name);
             ScanInput {
@@ -45,57 +39,28 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
         })
         .collect();
 
-    if progress {
-        eprintln!("loading advisories…");
-    }
-    let feeds = if args.advisories.is_empty() {
-        let data_dir = storage::data_dir(storage_args);
-        let feeds = weerbaar_feeds::load_stored(&data_dir)?;
-        if feeds.osv.is_empty() && feeds.nvd.is_empty() {
-            eprintln!(
-                "error: no advisories in {}: run `weerbaar feeds sync` (or `feeds import`), \
-                 or pass --advisories PATH",
-                weerbaar_feeds::feeds_dir(&data_dir).display()
-            );
+    let data_dir = storage::data_dir(storage_args);
+    let knowledge = match knowledge::load(&data_dir, &args.advisories) {
+        Ok(Ok(knowledge)) => knowledge,
+        Ok(Err(NoFeeds(message))) => {
+            eprintln!("error: {message}, or pass --advisories PATH");
             return Ok(Status::Failure);
         }
-        feeds
-    } else {
-        match weerbaar_feeds::load_paths(&args.advisories) {
-            Ok(feeds) => feeds,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(Status::Failure);
-            }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(Status::Failure);
         }
     };
-    let knowledge = Knowledge::build(
-        &feeds.osv,
-        &feeds.nvd,
-        feeds.kev.as_ref(),
-        feeds.epss.as_ref(),
-    );
-    drop(feeds);
-    for warning in knowledge.index.warnings().iter().take(20) {
-        eprintln!("warning: {}: {}", warning.advisory, warning.message);
-    }
-    let skipped = knowledge.index.warnings().len().saturating_sub(20);
-    if skipped > 0 {
-        eprintln!("warning: … and {skipped} more advisory warnings");
-    }
-
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
     let report = weerbaar_scan::scan(
         &knowledge,
+        &mapping,
         &inputs,
         &ScanOptions {
             generated_at: jiff::Timestamp::now()
                 .round(jiff::Unit::Second)?
                 .to_string(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            threads,
+            threads: knowledge::threads(args.threads),
         },
     );
     print(&report, args.format)?;
@@ -104,6 +69,10 @@ pub fn run(storage_args: &StorageArgs, args: &ScanArgs) -> anyhow::Result<Status
     } else {
         Status::Findings
     })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn score(f: &Finding) -> String {
@@ -245,10 +214,10 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
             let scanned: usize = report.inputs.iter().map(|i| i.components).sum();
             writeln!(
                 out,
-                "{} vulnerabilities in {} packages ({} critical, {} high, {} medium, {} low, \
-                 {} unscored); {} in CISA KEV ({} ransomware); {} fixable. {} components scanned.",
-                s.findings,
-                s.packages,
+                "{} in {} ({} critical, {} high, {} medium, {} low, {} unscored); \
+                 {} in CISA KEV ({} ransomware); {} fixable. {} scanned.",
+                plural(s.findings, "vulnerability", "vulnerabilities"),
+                plural(s.packages, "package", "packages"),
                 s.critical,
                 s.high,
                 s.medium,
@@ -257,7 +226,7 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
                 s.kev,
                 s.ransomware,
                 s.fixable,
-                scanned
+                plural(scanned, "component", "components"),
             )?;
             if let Some(f) = report.findings.iter().find(|f| f.kev.is_some()) {
                 writeln!(

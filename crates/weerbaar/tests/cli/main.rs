@@ -3,6 +3,8 @@
 mod audit_parity;
 mod feeds;
 mod inventory;
+mod plan;
+mod scan;
 mod version;
 
 use std::io::Write;
