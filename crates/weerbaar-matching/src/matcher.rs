@@ -218,15 +218,28 @@ impl Matcher {
                 .flat_map(|(c, idx)| evaluate(index, c, idx))
                 .collect();
         }
-        let chunk = distinct.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = distinct
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .flat_map(|(c, idx)| evaluate(index, c, idx))
-                            .collect::<Vec<_>>()
+        // Small chunks handed out in turn, not one fixed half per thread: when another process
+        // holds a core, the other thread takes over the rest instead of waiting for it.
+        const CHUNK: usize = 512;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let chunks: Vec<&[(ComponentRef<'_>, Vec<usize>)]> = distinct.chunks(CHUNK).collect();
+        let mut done: Vec<(usize, Vec<Finding>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(part) = chunks.get(n) else {
+                                break;
+                            };
+                            let found: Vec<Finding> = part
+                                .iter()
+                                .flat_map(|(c, idx)| evaluate(index, c, idx))
+                                .collect();
+                            mine.push((n, found));
+                        }
+                        mine
                     })
                 })
                 .collect();
@@ -238,7 +251,10 @@ impl Matcher {
                 }
             }
             out
-        })
+        });
+        // Chunk order is input order, so the result equals the sequential pass.
+        done.sort_unstable_by_key(|(n, _)| *n);
+        done.into_iter().flat_map(|(_, f)| f).collect()
     }
 }
 

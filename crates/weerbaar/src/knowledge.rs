@@ -27,26 +27,84 @@ pub fn mapping(user: Option<&Path>) -> anyhow::Result<Mapping> {
     Ok(mapping.with(user))
 }
 
-/// The feeds `advisories` names, or else the stored feeds of `data_dir`, compiled.
+/// The compiled-knowledge cache of a data directory: the matching index, the CPE index and
+/// the intel table, each a file keyed by the stored feeds' fingerprint and this binary's
+/// version (a new release may compile differently).
+fn cache_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("cache")
+}
+
+const INDEX_FILE: &str = "osv-index.bin";
+const CPE_FILE: &str = "cpe-index.bin";
+const INTEL_FILE: &str = "intel.bin";
+
+/// The cached knowledge, when every part is there for `fingerprint`. A damaged file is reported
+/// and treated as missing: the cache is rebuilt from the feeds, never trusted.
+fn load_cached(dir: &Path, fingerprint: &str) -> Option<Knowledge> {
+    let warn = |e: &dyn std::fmt::Display| eprintln!("warning: ignoring the knowledge cache: {e}");
+    let index = weerbaar_matching::Index::load_file(&dir.join(INDEX_FILE), fingerprint)
+        .map_err(|e| warn(&e))
+        .ok()??;
+    let cpe = weerbaar_matching::load_cache(&dir.join(CPE_FILE), fingerprint)
+        .map_err(|e| warn(&e))
+        .ok()??;
+    let intel = weerbaar_matching::load_cache(&dir.join(INTEL_FILE), fingerprint)
+        .map_err(|e| warn(&e))
+        .ok()??;
+    Some(Knowledge { index, cpe, intel })
+}
+
+fn save_cached(dir: &Path, fingerprint: &str, knowledge: &Knowledge) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    knowledge
+        .index
+        .save_file(&dir.join(INDEX_FILE), fingerprint)?;
+    weerbaar_matching::save_cache(&dir.join(CPE_FILE), fingerprint, &knowledge.cpe)?;
+    weerbaar_matching::save_cache(&dir.join(INTEL_FILE), fingerprint, &knowledge.intel)?;
+    Ok(())
+}
+
+/// The feeds `advisories` names, or else the stored feeds of `data_dir`, compiled. Stored
+/// feeds are compiled once per change: the result is cached under `<data-dir>/cache/` and
+/// loaded instead of re-reading the feeds while their fingerprint is unchanged.
 ///
 /// # Errors
 /// A feed that cannot be read or parsed; `Ok(Err(NoFeeds))` when nothing is stored.
 pub fn load(data_dir: &Path, advisories: &[PathBuf]) -> anyhow::Result<Result<Knowledge, NoFeeds>> {
-    if std::io::stderr().is_terminal() {
-        eprintln!("loading advisories…");
-    }
-    let feeds = if advisories.is_empty() {
-        let feeds = weerbaar_feeds::load_stored(data_dir)?;
-        if feeds.osv.is_empty() && feeds.nvd.is_empty() {
-            return Ok(Err(NoFeeds(format!(
-                "no advisories in {}: run `weerbaar feeds sync` (or `feeds import`)",
-                weerbaar_feeds::feeds_dir(data_dir).display()
-            ))));
+    let progress = std::io::stderr().is_terminal();
+    if !advisories.is_empty() {
+        if progress {
+            eprintln!("loading advisories…");
         }
-        feeds
-    } else {
-        weerbaar_feeds::load_paths(advisories)?
-    };
+        let feeds = weerbaar_feeds::load_paths(advisories)?;
+        let knowledge = Knowledge::build(
+            &feeds.osv,
+            &feeds.nvd,
+            feeds.kev.as_ref(),
+            feeds.epss.as_ref(),
+        );
+        report_warnings(&knowledge);
+        return Ok(Ok(knowledge));
+    }
+    let fingerprint = format!(
+        "weerbaar {} {}",
+        env!("CARGO_PKG_VERSION"),
+        weerbaar_feeds::stored_fingerprint(data_dir)?
+    );
+    let cache = cache_dir(data_dir);
+    if let Some(knowledge) = load_cached(&cache, &fingerprint) {
+        return Ok(Ok(knowledge));
+    }
+    if progress {
+        eprintln!("compiling the stored advisories (once per feed update)…");
+    }
+    let feeds = weerbaar_feeds::load_stored(data_dir)?;
+    if feeds.osv.is_empty() && feeds.nvd.is_empty() {
+        return Ok(Err(NoFeeds(format!(
+            "no advisories in {}: run `weerbaar feeds sync` (or `feeds import`)",
+            weerbaar_feeds::feeds_dir(data_dir).display()
+        ))));
+    }
     let knowledge = Knowledge::build(
         &feeds.osv,
         &feeds.nvd,
@@ -55,6 +113,9 @@ pub fn load(data_dir: &Path, advisories: &[PathBuf]) -> anyhow::Result<Result<Kn
     );
     drop(feeds);
     report_warnings(&knowledge);
+    if let Err(e) = save_cached(&cache, &fingerprint, &knowledge) {
+        eprintln!("warning: the compiled advisories could not be cached: {e:#}");
+    }
     Ok(Ok(knowledge))
 }
 

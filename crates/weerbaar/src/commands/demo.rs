@@ -11,13 +11,23 @@ use weerbaar_inventory::model::{AssetKind, Criticality, Exposure};
 use weerbaar_inventory::{Format, ImportOptions, Inventory, import_bytes};
 use weerbaar_store::{AssetImport, StoreError, TenantId};
 
+use weerbaar_advisories::{kev, osv};
+use weerbaar_plan::Lang;
+use weerbaar_scan::Knowledge;
+use weerbaar_store::FindingFilter;
+
 use super::Status;
 use crate::cli::StorageArgs;
+use crate::knowledge;
 use crate::output::table;
 use crate::storage;
 
 /// Written by the weerbaar project for this demo (no third-party data).
 const DEMO_SBOM: &str = include_str!("../../demo/burgerzaken-portal.cdx.json");
+/// Restated public advisories and one KEV entry, used only while no real feeds are stored
+/// (see demo/README.md); never written to the feed store.
+const DEMO_ADVISORIES: &str = include_str!("../../demo/advisories.osv.jsonl");
+const DEMO_KEV: &str = include_str!("../../demo/kev.json");
 const TENANT: &str = "demo";
 
 pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
@@ -90,7 +100,48 @@ pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
         .import_assets(&tenant, &storage::actor(), &imports)
         .await?;
     let assets = store.list_assets(&tenant).await?;
+
+    // Match against the real feeds when they are stored, else against the demo advisories.
+    let data_dir = storage::data_dir(storage_args);
+    let (knowledge, source) = match knowledge::load(&data_dir, &[])? {
+        Ok(k) => (k, "the stored feeds"),
+        Err(_) => {
+            let advisories =
+                osv::parse_jsonl("demo/advisories.osv.jsonl", DEMO_ADVISORIES.as_bytes())?;
+            let catalog = kev::parse("demo/kev.json", DEMO_KEV.as_bytes())?;
+            (
+                Knowledge::build(&advisories, &[], Some(&catalog), None),
+                "weerbaar's demo advisories (run `weerbaar feeds sync` for the real feeds)",
+            )
+        }
+    };
+    let mapping = knowledge::mapping(None)?;
+    let rematch = super::findings::rematch(
+        &store,
+        &tenant,
+        &knowledge,
+        &mapping,
+        None,
+        knowledge::threads(None),
+    )
+    .await?;
+    let findings: Vec<weerbaar_plan::Finding> = store
+        .findings(&tenant, FindingFilter::default())
+        .await?
+        .iter()
+        .map(super::plan::to_plan)
+        .collect();
     store.close().await;
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(crate::output::display_zone())
+        .date();
+    let plan = weerbaar_plan::build(
+        TENANT,
+        &findings,
+        &[],
+        &weerbaar_plan::Policy::default(),
+        today,
+    );
 
     let mut out = io::stdout().lock();
     writeln!(out, "Tenant \"{TENANT}\" (Demo municipality) now holds:\n")?;
@@ -111,7 +162,22 @@ pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
         &["ASSET", "KIND", "CRITICALITY", "EXPOSURE", "COMPONENTS"],
         &rows,
     )?;
+    writeln!(
+        out,
+        "\nMatched against {source}: {} findings open ({} new now).\n",
+        rematch.new + rematch.still_open,
+        rematch.new
+    )?;
+    write!(out, "{}", super::plan::plan_table(&plan, Lang::En)?)?;
     writeln!(out, "\nNext:")?;
+    writeln!(
+        out,
+        "  weerbaar plan -t {TENANT} --format html -o plan.html   # printable"
+    )?;
+    writeln!(
+        out,
+        "  weerbaar scan crates/weerbaar/demo/burgerzaken-portal.cdx.json --advisories crates/weerbaar/demo/advisories.osv.jsonl"
+    )?;
     writeln!(
         out,
         "  weerbaar inventory show -t {TENANT} burgerzaken-portal"

@@ -23,7 +23,7 @@ fn parse_date(text: &str) -> Option<Date> {
 }
 
 /// A stored finding as weerbaar-plan sees it: days in the Brussels calendar.
-fn to_plan(f: &StoredFinding) -> weerbaar_plan::Finding {
+pub fn to_plan(f: &StoredFinding) -> weerbaar_plan::Finding {
     let facts = &f.facts;
     weerbaar_plan::Finding {
         tenant: f.tenant.clone(),
@@ -121,7 +121,7 @@ pub async fn plan(storage_args: &StorageArgs, args: &PlanArgs) -> anyhow::Result
     Ok(Status::Success)
 }
 
-fn plan_table(plan: &weerbaar_plan::Plan, lang: Lang) -> anyhow::Result<String> {
+pub fn plan_table(plan: &weerbaar_plan::Plan, lang: Lang) -> anyhow::Result<String> {
     let mut out = Vec::new();
     let rows: Vec<Vec<String>> = plan
         .actions
@@ -130,7 +130,7 @@ fn plan_table(plan: &weerbaar_plan::Plan, lang: Lang) -> anyhow::Result<String> 
             vec![
                 a.decision.label().to_owned(),
                 a.due.to_string(),
-                a.sla().as_str().to_owned(),
+                a.sla().text(lang).to_owned(),
                 a.title(lang),
             ]
         })

@@ -149,6 +149,29 @@ fn scan_with_stored_feeds() {
     let out = s.run(&import);
     assert!(out.status.success(), "{}", text(&out.stderr));
     check_json(&s.run(&["scan", &lock, "-a", "portal", "--format", "json"]));
+
+    // The compiled feeds are cached, and a damaged cache is reported and rebuilt, never used.
+    let cache = s.0.join("data/cache");
+    for file in ["osv-index.bin", "cpe-index.bin", "intel.bin"] {
+        assert!(cache.join(file).is_file(), "{file} cached");
+    }
+    check_json(&s.run(&["scan", &lock, "-a", "portal", "--format", "json"]));
+    let index = cache.join("osv-index.bin");
+    let mut bytes = std::fs::read(&index).expect("read cache");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&index, bytes).expect("damage cache");
+    let out = s.run(&["scan", &lock, "-a", "portal", "--format", "json"]);
+    assert!(
+        text(&out.stderr).contains("ignoring the knowledge cache"),
+        "{}",
+        text(&out.stderr)
+    );
+    check_json(&out);
+    // A feed update changes the fingerprint: the new KEV-less catalogue is used at once.
+    let out = s.run(&["feeds", "import", &feeds[0]]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    check_json(&s.run(&["scan", &lock, "-a", "portal", "--format", "json"]));
 }
 
 #[test]
