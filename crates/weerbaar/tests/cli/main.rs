@@ -1,5 +1,6 @@
 //! End-to-end tests of the `weerbaar` binary: real process, real arguments, real exit codes.
 
+mod audit_parity;
 mod feeds;
 mod inventory;
 mod plan;
