@@ -111,7 +111,9 @@ fn locations(f: &Finding) -> String {
 }
 
 fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: a large report is hundreds of thousands of small writes, and stdout's own buffer
+    // flushes at every newline.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, report)?;
@@ -240,6 +242,7 @@ fn print(report: &ScanReport, format: Format) -> anyhow::Result<()> {
             }
         }
     }
+    out.flush()?;
     Ok(())
 }
 

@@ -24,7 +24,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{component, inventory, line_at, purl, toml};
+use super::{Lines, component, inventory, line_at, purl, toml};
 use crate::model::Location;
 use crate::{Format, ImportError, Inventory};
 
@@ -85,8 +85,9 @@ pub fn import(file: &str, bytes: &[u8]) -> Result<Inventory, ImportError> {
         ));
     };
     let mut components = Vec::with_capacity(packages.len());
+    let mut lines = Lines::new(text);
     for entry in packages {
-        let location = Location::Line(line_at(text, entry.span().start));
+        let location = Location::Line(lines.at(entry.span().start));
         let package = entry.into_inner();
         let Some(source) = package.source else {
             continue;

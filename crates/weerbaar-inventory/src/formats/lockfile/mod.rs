@@ -139,6 +139,39 @@ fn pep503(name: &str) -> String {
     out
 }
 
+/// One-based lines of byte offsets that mostly come in increasing order (the spans of a lock's
+/// packages): counting on from the previous offset keeps a 5,000-package lock linear, where
+/// counting from the start each time made its import quadratic.
+struct Lines<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self
+            .text
+            .get(self.offset..offset)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count());
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// The one-based line of byte `offset` in `text`.
 fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()
@@ -182,6 +215,20 @@ fn json_member(prefix: &str, member: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_count_on_and_back() {
+        let text = "a\nb\nc\n";
+        let mut lines = Lines::new(text);
+        assert_eq!(lines.at(0), 1);
+        assert_eq!(lines.at(2), 2);
+        assert_eq!(lines.at(4), 3);
+        assert_eq!(lines.at(1), 1, "backwards restarts");
+        assert_eq!(lines.at(99), 4);
+        for offset in 0..=text.len() {
+            assert_eq!(Lines::new(text).at(offset), line_at(text, offset));
+        }
+    }
 
     #[test]
     fn purls_are_canonical() {

@@ -20,7 +20,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{component, inventory, line_at, pep503, purl, toml};
+use super::{Lines, component, inventory, pep503, purl, toml};
 use crate::model::Location;
 use crate::{Format, ImportError, Inventory};
 
@@ -59,8 +59,9 @@ pub fn import(file: &str, bytes: &[u8]) -> Result<Inventory, ImportError> {
         ));
     }
     let mut components = Vec::with_capacity(lock.package.len());
+    let mut lines = Lines::new(text);
     for entry in lock.package {
-        let location = Location::Line(line_at(text, entry.span().start));
+        let location = Location::Line(lines.at(entry.span().start));
         let package = entry.into_inner();
         let kind = package.source.map(|s| s.kind);
         let name = pep503(&package.name);
