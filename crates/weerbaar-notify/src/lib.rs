@@ -312,6 +312,13 @@ impl Notifier {
         &self.config
     }
 
+    /// The SMTP server with its credentials, for [`smtp::send`] of a message of one's own (a
+    /// "test notification" command).
+    #[must_use]
+    pub fn smtp_server(&self) -> Option<&smtp::Server> {
+        self.smtp.as_ref()
+    }
+
     /// Builds the messages for `alerts` (of any number of tenants) at `now`, without sending:
     /// one [`Outgoing`] per destination and tenant that has alerts of a kind it wants.
     #[must_use]

@@ -265,9 +265,11 @@ pub struct Headers<'a> {
 #[must_use]
 pub fn email(h: &Headers<'_>, body: &str) -> Vec<u8> {
     let mut out = String::new();
-    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
-        .timestamp_to_string(&h.date)
-        .unwrap_or_default();
+    // `+0000`, not jiff's RFC 2822 `-0000`, which means "local offset unknown" (RFC 5322 §3.3).
+    let date = h
+        .date
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .strftime("%a, %d %b %Y %H:%M:%S %z");
     let _ = write!(out, "Date: {date}\r\n");
     let _ = write!(out, "From: {} <{}>\r\n", display_name(h.from_name), h.from);
     out.push_str("To: ");

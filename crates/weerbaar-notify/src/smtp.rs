@@ -377,6 +377,21 @@ fn tls_wrap(server: &Server, _tcp: TcpStream) -> Result<Conn, SmtpError> {
     })
 }
 
+/// STARTTLS, then EHLO again: what the server said before TLS is forgotten (RFC 3207 §4.2).
+#[cfg(feature = "tls")]
+fn upgrade(session: Session<'_>) -> Result<(Session<'_>, Vec<String>), SmtpError> {
+    let mut session = session.start_tls()?;
+    let extensions = session.ehlo()?;
+    Ok((session, extensions))
+}
+
+#[cfg(not(feature = "tls"))]
+fn upgrade(session: Session<'_>) -> Result<(Session<'_>, Vec<String>), SmtpError> {
+    Err(SmtpError::TlsNotBuilt {
+        server: session.name,
+    })
+}
+
 fn connect(server: &Server) -> Result<TcpStream, SmtpError> {
     let name = server.name();
     let connect_error = |reason: String| SmtpError::Connect {
@@ -437,23 +452,17 @@ pub fn send(
         helo,
     };
     session.expect("the greeting", &[220])?;
-    let mut extensions = session.ehlo()?;
-    if server.security == Security::Starttls {
+    let extensions = session.ehlo()?;
+    let (mut session, extensions) = if server.security == Security::Starttls {
         if !extensions.iter().any(|e| e == "STARTTLS") {
             return Err(SmtpError::NoStartTls {
                 server: session.name,
             });
         }
-        #[cfg(feature = "tls")]
-        {
-            session = session.start_tls()?;
-            extensions = session.ehlo()?;
-        }
-        #[cfg(not(feature = "tls"))]
-        return Err(SmtpError::TlsNotBuilt {
-            server: session.name,
-        });
-    }
+        upgrade(session)?
+    } else {
+        (session, extensions)
+    };
     session.authenticate(&extensions)?;
     session.command(&format!("MAIL FROM:<{from}>"), "MAIL FROM", &[250])?;
     let mut accepted = Vec::new();

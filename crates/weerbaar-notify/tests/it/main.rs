@@ -1,1 +1,8 @@
-mod x {}
+//! Integration tests of weerbaar-notify, one binary: real sockets on 127.0.0.1 (an SMTP sink
+//! and an HTTP receiver written here), real alerts from weerbaar-plan.
+
+mod common;
+mod config;
+mod email;
+mod secrets;
+mod webhook;
