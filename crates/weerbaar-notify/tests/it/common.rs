@@ -137,6 +137,8 @@ pub fn decode_words(value: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Received {
     pub ehlo: String,
+    /// Whether the transaction ran over TLS.
+    pub tls: bool,
     /// The decoded AUTH PLAIN token: `\0user\0password`.
     pub auth_plain: Option<Vec<u8>>,
     pub mail_from: String,
@@ -174,12 +176,16 @@ impl Received {
 }
 
 /// How the sink behaves.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SinkOptions {
     /// Recipients answered with 550.
     pub reject: BTreeSet<String>,
     /// Answer AUTH with 535.
     pub fail_auth: bool,
+    /// Offer STARTTLS with this server configuration.
+    pub starttls: Option<Arc<rustls::ServerConfig>>,
+    /// Speak TLS from the first byte.
+    pub implicit_tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A local SMTP server: greeting, EHLO (with AUTH PLAIN LOGIN), AUTH PLAIN, MAIL, RCPT, DATA,
@@ -211,46 +217,92 @@ impl SmtpSink {
     }
 }
 
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+type Conn = BufReader<Box<dyn Stream>>;
+
+fn send(conn: &mut Conn, s: &str) {
+    let w = conn.get_mut();
+    w.write_all(s.as_bytes()).expect("test setup works");
+    w.flush().expect("test setup works");
+}
+
+fn tls_server(conn: Box<dyn Stream>, config: &Arc<rustls::ServerConfig>) -> Conn {
+    let server = rustls::ServerConnection::new(Arc::clone(config)).expect("test setup works");
+    BufReader::new(Box::new(rustls::StreamOwned::new(server, conn)))
+}
+
 fn smtp_session(stream: TcpStream, options: &SinkOptions, log: &Mutex<Vec<Received>>) {
-    let mut writer = stream.try_clone().expect("test setup works");
-    let mut reader = BufReader::new(stream);
-    let mut send = |s: &str| writer.write_all(s.as_bytes()).expect("test setup works");
-    send("220 sink.test ESMTP ready\r\n");
+    let mut tls = false;
+    let mut conn: Conn = match &options.implicit_tls {
+        Some(config) => {
+            tls = true;
+            tls_server(Box::new(stream), config)
+        }
+        None => BufReader::new(Box::new(stream)),
+    };
+    send(&mut conn, "220 sink.test ESMTP ready\r\n");
     let mut current = Received::default();
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        if conn.read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
         let line = line.trim_end_matches(['\r', '\n']).to_owned();
         let upper = line.to_ascii_uppercase();
         if let Some(name) = upper.strip_prefix("EHLO ") {
             current.ehlo = name.to_owned();
-            send("250-sink.test greets you\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
+            current.tls = tls;
+            let starttls = if options.starttls.is_some() && !tls {
+                "250-STARTTLS\r\n"
+            } else {
+                ""
+            };
+            send(
+                &mut conn,
+                &format!(
+                    "250-sink.test greets you\r\n{starttls}250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+                ),
+            );
+        } else if upper == "STARTTLS" {
+            let Some(config) = &options.starttls else {
+                send(&mut conn, "502 5.5.2 no TLS here\r\n");
+                continue;
+            };
+            send(&mut conn, "220 2.0.0 Ready to start TLS\r\n");
+            conn = tls_server(conn.into_inner(), config);
+            tls = true;
         } else if upper.starts_with("AUTH PLAIN ") {
             current.auth_plain = Some(base64_decode(&line[11..]));
             if options.fail_auth {
-                send("535 5.7.8 Authentication credentials invalid\r\n");
+                send(
+                    &mut conn,
+                    "535 5.7.8 Authentication credentials invalid\r\n",
+                );
             } else {
-                send("235 2.7.0 Authentication successful\r\n");
+                send(&mut conn, "235 2.7.0 Authentication successful\r\n");
             }
         } else if upper.starts_with("MAIL FROM:") {
             current.mail_from = line[10..].trim_matches(['<', '>']).to_owned();
-            send("250 2.1.0 Ok\r\n");
+            send(&mut conn, "250 2.1.0 Ok\r\n");
         } else if upper.starts_with("RCPT TO:") {
             let to = line[8..].trim_matches(['<', '>']).to_owned();
             if options.reject.contains(&to) {
-                send(&format!("550 5.1.1 <{to}>: Recipient address rejected\r\n"));
+                send(
+                    &mut conn,
+                    &format!("550 5.1.1 <{to}>: Recipient address rejected\r\n"),
+                );
             } else {
                 current.rcpt_to.push(to);
-                send("250 2.1.5 Ok\r\n");
+                send(&mut conn, "250 2.1.5 Ok\r\n");
             }
         } else if upper == "DATA" {
-            send("354 End data with <CR><LF>.<CR><LF>\r\n");
+            send(&mut conn, "354 End data with <CR><LF>.<CR><LF>\r\n");
             let mut raw = String::new();
             loop {
                 let mut l = String::new();
-                reader.read_line(&mut l).expect("test setup works");
+                conn.read_line(&mut l).expect("test setup works");
                 if l == ".\r\n" {
                     break;
                 }
@@ -261,20 +313,49 @@ fn smtp_session(stream: TcpStream, options: &SinkOptions, log: &Mutex<Vec<Receiv
                 .map(|l| l.strip_prefix('.').unwrap_or(l))
                 .collect();
             current.raw_data = raw;
+            let ehlo = current.ehlo.clone();
             log.lock()
                 .expect("test setup works")
                 .push(std::mem::take(&mut current));
-            send("250 2.0.0 Ok: queued\r\n");
+            current.ehlo = ehlo;
+            current.tls = tls;
+            send(&mut conn, "250 2.0.0 Ok: queued\r\n");
         } else if upper == "RSET" {
             current = Received::default();
-            send("250 2.0.0 Ok\r\n");
+            send(&mut conn, "250 2.0.0 Ok\r\n");
         } else if upper == "QUIT" {
-            send("221 2.0.0 Bye\r\n");
+            send(&mut conn, "221 2.0.0 Bye\r\n");
             return;
         } else {
-            send("502 5.5.2 Command not recognized\r\n");
+            send(&mut conn, "502 5.5.2 Command not recognized\r\n");
         }
     }
+}
+
+/// The test server certificate (CN and SAN `localhost`, 127.0.0.1), issued by `tls/ca.pem`
+/// whose key was thrown away after signing.
+pub fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/tls/");
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(format!("{dir}server.pem"))
+            .expect("test setup works")
+            .collect::<Result<_, _>>()
+            .expect("test setup works");
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}server.key")).expect("test setup works");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("test setup works")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("test setup works");
+    Arc::new(config)
+}
+
+pub fn ca_file() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/tls/ca.pem").to_owned()
 }
 
 /// One HTTP request as the receiver saw it.
