@@ -334,6 +334,7 @@ fn smtp_session(stream: TcpStream, options: &SinkOptions, log: &Mutex<Vec<Receiv
 
 /// The test server certificate (CN and SAN `localhost`, 127.0.0.1), issued by `tls/ca.pem`
 /// whose key was thrown away after signing.
+#[cfg(feature = "tls")]
 pub fn tls_config() -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -354,6 +355,7 @@ pub fn tls_config() -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
+#[cfg(feature = "tls")]
 pub fn ca_file() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/tls/ca.pem").to_owned()
 }

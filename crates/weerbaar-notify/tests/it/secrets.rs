@@ -103,3 +103,10 @@ fn a_missing_variable_is_named_at_setup() {
          destination \"hooks\") is not set"
     );
 }
+
+#[test]
+fn a_notifier_can_be_shared_with_a_blocking_thread() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Notifier>();
+    shareable::<weerbaar_notify::Delivery>();
+}
