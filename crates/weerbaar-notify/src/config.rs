@@ -265,10 +265,7 @@ impl Config {
                     Some(p) => match p.get_ref().trim() {
                         "env" => Proxy::Env,
                         "none" => Proxy::None,
-                        url if url.starts_with("http://")
-                            || url.starts_with("https://")
-                            || url.starts_with("socks5://") =>
-                        {
+                        url if url.starts_with("http://") || url.starts_with("https://") => {
                             Proxy::Url(url.to_owned())
                         }
                         _ => {

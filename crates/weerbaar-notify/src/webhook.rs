@@ -59,6 +59,9 @@ fn agent(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agent {
     ureq::Agent::config_builder()
         .proxy(proxy)
         .http_status_as_error(false)
+        // A redirect would re-send the signed body elsewhere (or turn the POST into a GET):
+        // a 3xx is reported, the URL in the configuration must be the final one.
+        .max_redirects(0)
         .timeout_connect(Some(timeout))
         .timeout_recv_response(Some(timeout))
         .timeout_per_read(Some(timeout))

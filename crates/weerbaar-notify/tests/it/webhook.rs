@@ -226,3 +226,20 @@ fn email_and_webhook_of_one_destination_are_separate_deliveries() {
         "{message_id} {id}"
     );
 }
+
+#[test]
+fn a_redirect_is_not_followed_with_the_signed_body() {
+    let receiver = HttpReceiver::start(302, "");
+    let config = format!(
+        "[webhook]\nproxy = \"none\"\n[[destination]]\nname = \"d\"\ntenant = \"diest\"\n\
+         webhook = [{{ url = \"{}\" }}]\n",
+        receiver.url("/old")
+    );
+    let deliveries = notifier(&config).send(&new_alerts(&[panos("diest", "fw")]), now());
+    let Err(DeliveryError::Webhook(WebhookError::Status { status, .. })) = &deliveries[0].result
+    else {
+        panic!("{:?}", deliveries[0]);
+    };
+    assert_eq!(*status, 302);
+    assert_eq!(receiver.requests().len(), 1);
+}
