@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 use serde::Serialize;
 use weerbaar_inventory::model::{Criticality, Exposure};
-use weerbaar_plan::alert::{Alert, AlertKind};
+use weerbaar_plan::alert::{Alert, AlertKind, FindingKey};
 use weerbaar_plan::{Finding, Lang};
 
 /// The value of the `schema` field of every webhook body.
@@ -123,7 +123,8 @@ pub fn body(
             ),
         };
         let heading = format!("{heading} ({})", of_kind.len());
-        let _ = writeln!(out, "\n{heading}\n{}", "=".repeat(heading.chars().count()));
+        // `-`, not `=`: quoted-printable would show `=` as `=3D` to anyone reading the source.
+        let _ = writeln!(out, "\n{heading}\n{}", "-".repeat(heading.chars().count()));
         let mut last_asset: Option<&str> = None;
         for alert in of_kind {
             let f = &alert.finding;
@@ -131,7 +132,21 @@ pub fn body(
                 last_asset = Some(f.asset.name.as_str());
                 asset_line(&mut out, f, lang);
             }
-            finding_lines(&mut out, f, lang);
+            // A finding that is both new in KEV and newly Act is described once, under KEV.
+            let described = kind == AlertKind::NewAct
+                && alerts.iter().any(|a| {
+                    a.kind == AlertKind::NewKev && FindingKey::of(&a.finding) == FindingKey::of(f)
+                });
+            if described {
+                let _ = writeln!(
+                    out,
+                    "  {} ({})",
+                    one_line(&f.advisory_id),
+                    pick(lang, "see above", "zie hierboven")
+                );
+            } else {
+                finding_lines(&mut out, f, lang);
+            }
         }
     }
     let _ = write!(
@@ -219,7 +234,7 @@ fn finding_lines(out: &mut String, f: &Finding, lang: Lang) {
     if let Some(epss) = &f.epss {
         let _ = writeln!(
             out,
-            "    EPSS: {:.1}% ({} {:.0})",
+            "    EPSS: {:.1}% ({} {:.1})",
             epss.score * 100.0,
             pick(lang, "percentile", "percentiel"),
             epss.percentile * 100.0

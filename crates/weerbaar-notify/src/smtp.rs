@@ -4,8 +4,9 @@
 //! rematch, over one connection per message, and needs exactly EHLO, STARTTLS, AUTH PLAIN/LOGIN,
 //! MAIL, RCPT, DATA and QUIT. Measured on the shared 2-core machine, lettre (smtp-transport,
 //! builder, rustls with ring) added 56 crates and about 24 s to a clean debug build of the same
-//! TLS stack, mostly `url`/`idna` and MIME machinery this crate does not use. The TLS is the
-//! rustls (ring, web PKI roots) that ureq builds for the webhooks and feed downloads anyway.
+//! TLS stack (52 s instead of 28 s for ureq + rustls + HMAC alone), mostly `url`/`idna` and MIME
+//! machinery this crate does not use. The TLS is the rustls (ring, web PKI roots) that ureq
+//! builds for the webhooks and feed downloads anyway; this module is about 500 lines.
 //!
 //! Safety rules: `starttls` fails when the server does not offer STARTTLS (no silent downgrade);
 //! data the server sent ahead of the TLS handshake is refused (STARTTLS command injection,

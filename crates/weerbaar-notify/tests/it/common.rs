@@ -166,12 +166,13 @@ impl Received {
         })
     }
 
+    /// The decoded body with LF line ends.
     pub fn body(&self) -> String {
         let (_, body) = self
             .message
             .split_once("\r\n\r\n")
             .expect("test setup works");
-        qp_decode(body)
+        qp_decode(body).replace("\r\n", "\n")
     }
 }
 

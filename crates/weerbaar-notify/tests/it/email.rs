@@ -101,6 +101,14 @@ email = ["it@diest.example", "ciso@diest.example"]
     ] {
         assert!(body.contains(expected), "missing {expected:?} in\n{body}");
     }
+    // Both alerts are about one finding: described under KEV, referred to under Act.
+    assert_eq!(body.matches("    fixed in:").count(), 1, "{body}");
+    for expected in [
+        "(1)\n-----",
+        "fw-diest-01 (internet-facing, criticality critical, zone dmz)\n  CVE-2024-3400 (see above)\n",
+    ] {
+        assert!(body.contains(expected), "missing {expected:?} in\n{body}");
+    }
     // Only this tenant's findings.
     assert!(!body.contains("fw-leuven"), "{body}");
 }
