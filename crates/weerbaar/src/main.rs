@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod alerts;
 mod cli;
 mod commands;
 mod knowledge;

@@ -99,6 +99,8 @@ async fn refresh(storage_args: &StorageArgs, args: &RefreshArgs) -> anyhow::Resu
         }
     };
     let store = storage::open(storage_args).await?;
+    let snapshot =
+        crate::alerts::Snapshot::take(&store, &tenant, &storage::data_dir(storage_args)).await?;
     let summary = rematch(
         &store,
         &tenant,
@@ -108,6 +110,9 @@ async fn refresh(storage_args: &StorageArgs, args: &RefreshArgs) -> anyhow::Resu
         knowledge::threads(args.threads),
     )
     .await?;
+    if let Some(snapshot) = snapshot {
+        snapshot.notify(&store).await?;
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,

@@ -125,6 +125,7 @@ async fn rematch_imported(
         return Ok(());
     };
     let mapping = crate::knowledge::mapping(None)?;
+    let snapshot = crate::alerts::Snapshot::take(store, tenant, &data_dir).await?;
     let summary = super::findings::rematch(
         store,
         tenant,
@@ -134,6 +135,9 @@ async fn rematch_imported(
         crate::knowledge::threads(None),
     )
     .await?;
+    if let Some(snapshot) = snapshot {
+        snapshot.notify(store).await?;
+    }
     eprintln!(
         "findings: {} new, {} still open, {} resolved",
         summary.new, summary.still_open, summary.resolved

@@ -3,6 +3,7 @@
 mod audit_parity;
 mod feeds;
 mod inventory;
+mod notify;
 mod plan;
 mod scan;
 mod version;
