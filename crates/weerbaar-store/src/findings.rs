@@ -267,8 +267,9 @@ pub struct PortfolioComponent {
 /// What [`Store::open_findings_among`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenAmong {
-    /// Every tenant with such a finding.
-    pub tenants: std::collections::BTreeSet<String>,
+    /// Every tenant with such a finding, with the ids (upper case, among those asked for)
+    /// its open findings have.
+    pub tenants: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     /// The components the findings are on, each once.
     pub components: Vec<PortfolioComponent>,
 }
@@ -435,7 +436,7 @@ impl Store {
         let mut seen: HashSet<(String, String, String)> = HashSet::new();
         for chunk in ids.chunks(IN_CHUNK) {
             let sql = format!(
-                "SELECT DISTINCT f.tenant_id AS finding_tenant, f.asset_key AS finding_asset, \
+                "SELECT DISTINCT i.id AS matched_id, f.tenant_id AS finding_tenant, f.asset_key AS finding_asset, \
                         f.component_key AS finding_component, c.ecosystem, c.name, c.version, \
                         c.purl, c.cpe, c.vendor, c.source_name, c.source_version, \
                         c.source_file, c.source_location, c.first_seen, c.last_seen \
@@ -455,7 +456,10 @@ impl Store {
                 let tenant: String = row.try_get("finding_tenant")?;
                 let asset_key: String = row.try_get("finding_asset")?;
                 let component_key: String = row.try_get("finding_component")?;
-                out.tenants.insert(tenant.clone());
+                out.tenants
+                    .entry(tenant.clone())
+                    .or_default()
+                    .insert(row.try_get("matched_id")?);
                 let present: Option<String> = row.try_get("name")?;
                 if present.is_none()
                     || !seen.insert((tenant.clone(), asset_key.clone(), component_key.clone()))

@@ -533,8 +533,12 @@ store_test!(
             .await
             .expect("among");
         assert_eq!(
-            among.tenants.iter().cloned().collect::<Vec<_>>(),
+            among.tenants.keys().cloned().collect::<Vec<_>>(),
             ["aalst", "brugge"]
+        );
+        assert!(
+            among.tenants.values().all(|ids| ids.iter().eq(["CVE-2024-0002"])),
+            "{among:?}"
         );
         assert_eq!(among.components.len(), 1);
         assert_eq!(among.components[0].component.component.name, "bash");
