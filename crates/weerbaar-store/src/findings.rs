@@ -313,6 +313,9 @@ fn upper_ids(ids: &[String]) -> HashSet<String> {
     ids.iter().map(|id| id.trim().to_uppercase()).collect()
 }
 
+/// An asset's component keys and its (ecosystem, name) pairs.
+type Present = (HashSet<String>, HashSet<(Option<String>, String)>);
+
 struct OpenRow {
     finding_id: String,
     asset_key: String,
@@ -667,8 +670,7 @@ impl Store {
 
         // What is on the assets now, to say why the rest was resolved: read per asset, and
         // only for assets with something to resolve.
-        let mut present: HashMap<String, (HashSet<String>, HashSet<(Option<String>, String)>)> =
-            HashMap::new();
+        let mut present: HashMap<String, Present> = HashMap::new();
         for (i, o) in open.iter().enumerate() {
             if continued.contains(&i) || !o.answered {
                 continue;

@@ -537,7 +537,10 @@ store_test!(
             ["aalst", "brugge"]
         );
         assert!(
-            among.tenants.values().all(|ids| ids.iter().eq(["CVE-2024-0002"])),
+            among
+                .tenants
+                .values()
+                .all(|ids| ids.iter().eq(["CVE-2024-0002"])),
             "{among:?}"
         );
         assert_eq!(among.components.len(), 1);
