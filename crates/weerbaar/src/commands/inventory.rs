@@ -125,13 +125,14 @@ async fn rematch_imported(
         return Ok(());
     };
     let mapping = crate::knowledge::mapping(None)?;
-    let summary = super::findings::rematch(
+    let summary = weerbaar_tracking::rematch(
         store,
         tenant,
         &knowledge,
         &mapping,
         Some(assets),
         crate::knowledge::threads(None),
+        &storage::actor(),
     )
     .await?;
     eprintln!(

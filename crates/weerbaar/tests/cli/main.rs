@@ -4,6 +4,7 @@ mod feeds;
 mod inventory;
 mod plan;
 mod scan;
+mod tracking;
 mod version;
 
 use std::io::Write;
