@@ -498,12 +498,51 @@ impl Store {
         scope: RematchScope<'_>,
         observed: &[ObservedFinding],
     ) -> Result<RematchSummary, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let summary = self
+            .record_in(&mut tx, tenant, actor, scope, observed, now())
+            .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// [`Store::record_findings`] for several tenants in one transaction: all are recorded, or
+    /// none. A feed update touches a few findings of many tenants; one commit instead of one per
+    /// tenant is most of its cost on SQLite.
+    ///
+    /// # Errors
+    /// As [`Store::record_findings`]; nothing is stored then.
+    pub async fn record_findings_of_tenants(
+        &self,
+        actor: &str,
+        batch: &[(TenantId, RematchScope<'_>, Vec<ObservedFinding>)],
+    ) -> Result<Vec<RematchSummary>, StoreError> {
         let at = now();
         let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for (tenant, scope, observed) in batch {
+            out.push(
+                self.record_in(&mut tx, tenant, actor, *scope, observed, at)
+                    .await?,
+            );
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn record_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tenant: &TenantId,
+        actor: &str,
+        scope: RematchScope<'_>,
+        observed: &[ObservedFinding],
+        at: i64,
+    ) -> Result<RematchSummary, StoreError> {
         let exists: Option<String> =
             sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
                 .bind(tenant.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if exists.is_none() {
             return Err(StoreError::UnknownTenant {
@@ -551,7 +590,7 @@ impl Store {
                     for id in chunk {
                         query = query.bind(id);
                     }
-                    for row in query.fetch_all(&mut *tx).await? {
+                    for row in query.fetch_all(&mut **tx).await? {
                         let finding_id: String = row.try_get("finding_id")?;
                         if seen.insert(finding_id) {
                             rows.push(row);
@@ -566,7 +605,7 @@ impl Store {
                      FROM findings WHERE tenant_id = $1 AND resolved_at IS NULL",
                 )
                 .bind(tenant.as_str())
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
             }
         };
@@ -630,10 +669,10 @@ impl Store {
                     .bind(at)
                     .bind(tenant.as_str())
                     .bind(&o.finding_id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                     if o.ids != ids {
-                        write_ids(&mut tx, tenant, &o.finding_id, &ids, true).await?;
+                        write_ids(tx, tenant, &o.finding_id, &ids, true).await?;
                     }
                 }
                 None => {
@@ -661,9 +700,9 @@ impl Store {
                     .bind(f.cpe.as_deref())
                     .bind(json(&f.facts))
                     .bind(at)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
-                    write_ids(&mut tx, tenant, &finding_id, &ids, false).await?;
+                    write_ids(tx, tenant, &finding_id, &ids, false).await?;
                 }
             }
         }
@@ -684,7 +723,7 @@ impl Store {
                 )
                 .bind(tenant.as_str())
                 .bind(&o.asset_key)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
                 {
                     keys.insert(row.try_get("component_key")?);
@@ -710,12 +749,12 @@ impl Store {
             .bind(resolution.as_str())
             .bind(tenant.as_str())
             .bind(&o.finding_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
 
         audit(
-            &mut tx,
+            tx,
             tenant,
             actor,
             "findings.rematch",
@@ -727,7 +766,6 @@ impl Store {
             }),
         )
         .await?;
-        tx.commit().await?;
         Ok(summary)
     }
 

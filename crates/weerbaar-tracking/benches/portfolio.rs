@@ -305,6 +305,15 @@ async fn bench(
             secs(elapsed),
             secs(build),
         );
+        println!(
+            "|   steps: distinct packages {}, match against the delta {}, instances and open \
+             findings {}, match against everything {}, record per tenant {} | |",
+            ms(s.steps.packages),
+            ms(s.steps.match_delta),
+            ms(s.steps.instances),
+            ms(s.steps.match_full),
+            ms(s.steps.record),
+        );
     }
     let size = std::fs::metadata(dir.join(weerbaar_store::SQLITE_FILE)).map_or(0, |m| m.len());
     println!("database {} MB; peak memory {}", size / 1_000_000, rss());

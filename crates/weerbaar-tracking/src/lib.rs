@@ -27,7 +27,7 @@ use weerbaar_matching::Mapping;
 use weerbaar_scan::Knowledge;
 use weerbaar_store::{Store, StoreError};
 
-pub use rematch::{DeltaSummary, rematch, rematch_delta};
+pub use rematch::{DeltaSteps, DeltaSummary, rematch, rematch_delta};
 pub use state::{AdvisoryMark, AdvisoryState, Delta};
 
 /// Why tracking failed.

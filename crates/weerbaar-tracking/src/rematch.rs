@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 use weerbaar_inventory::model::Component;
 use weerbaar_matching::Mapping;
@@ -122,6 +124,23 @@ pub struct DeltaSummary {
     pub packages: usize,
     /// Of those, the ones a changed advisory affects.
     pub hit_packages: usize,
+    /// Where the time went, step by step (for logs and the benchmark).
+    pub steps: DeltaSteps,
+}
+
+/// Wall time of each step of [`rematch_delta`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DeltaSteps {
+    /// Reading the portfolio's distinct packages.
+    pub packages: Duration,
+    /// Matching them against the changed records.
+    pub match_delta: Duration,
+    /// Reading the hit packages' instances and the open findings in scope.
+    pub instances: Duration,
+    /// Matching those against the full knowledge.
+    pub match_full: Duration,
+    /// Recording each tenant's findings.
+    pub record: Duration,
 }
 
 impl DeltaSummary {
@@ -169,8 +188,8 @@ fn upper(ids: &[String]) -> HashSet<String> {
 /// in-scope ones not seen again resolve (`not-affected`). Other findings are not touched.
 ///
 /// # Errors
-/// A store error. Each tenant is one transaction: tenants recorded before the error keep their
-/// update, and a rerun (or `findings refresh`) completes the rest.
+/// A store error. All tenants are recorded in one transaction (one commit, not one per
+/// tenant): on an error nothing is recorded.
 #[allow(clippy::too_many_arguments)]
 pub async fn rematch_delta(
     store: &Store,
@@ -185,7 +204,15 @@ pub async fn rematch_delta(
     let scope = upper(ids_scope);
 
     // (1) and (2): which of the portfolio's packages a changed record affects.
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let spent = now - clock;
+        clock = now;
+        spent
+    };
     let packages = store.portfolio_packages().await?;
+    summary.steps.packages = lap();
     summary.packages = packages.len();
     let as_components: Vec<Component> = packages
         .iter()
@@ -198,6 +225,7 @@ pub async fn rematch_delta(
         hit.extend(m.components.iter().copied());
     }
     summary.hit_packages = hit.len();
+    summary.steps.match_delta = lap();
     let hit: Vec<PortfolioPackage> = hit
         .into_iter()
         .filter_map(|i| packages.get(i).cloned())
@@ -228,6 +256,8 @@ pub async fn rematch_delta(
         }
     }
 
+    summary.steps.instances = lap();
+
     // Matched once per distinct package against everything.
     let mut distinct: HashMap<PortfolioPackage, usize> = HashMap::new();
     let mut carriers: Vec<Vec<usize>> = Vec::new();
@@ -244,6 +274,7 @@ pub async fn rematch_delta(
         }
     }
     let outcome = weerbaar_scan::match_components(knowledge, mapping, &representatives, threads);
+    summary.steps.match_full = lap();
 
     // (4): per tenant, the findings in scope.
     let mut per_tenant: BTreeMap<String, (Vec<ObservedFinding>, BTreeSet<String>)> =
@@ -271,19 +302,22 @@ pub async fn rematch_delta(
             }
         }
     }
+    // Narrowed to the ids each tenant has: the same findings answer, with fewer lookups.
+    let mut scopes: Vec<Vec<String>> = Vec::with_capacity(per_tenant.len());
+    let mut observations_of: Vec<(TenantId, Vec<ObservedFinding>)> =
+        Vec::with_capacity(per_tenant.len());
     for (tenant, (observed, ids)) in per_tenant {
-        let tenant = TenantId::new(&tenant)?;
-        // Narrowed to the ids this tenant has: the same findings answer, fewer lookups.
-        let ids: Vec<String> = ids.into_iter().collect();
-        let s = store
-            .record_findings(
-                &tenant,
-                actor,
-                RematchScope::Vulnerabilities(&ids),
-                &observed,
-            )
-            .await?;
+        observations_of.push((TenantId::new(&tenant)?, observed));
+        scopes.push(ids.into_iter().collect());
+    }
+    let batch: Vec<(TenantId, RematchScope<'_>, Vec<ObservedFinding>)> = observations_of
+        .into_iter()
+        .zip(&scopes)
+        .map(|((tenant, observed), ids)| (tenant, RematchScope::Vulnerabilities(ids), observed))
+        .collect();
+    for s in store.record_findings_of_tenants(actor, &batch).await? {
         summary.add(s);
     }
+    summary.steps.record = lap();
     Ok(summary)
 }

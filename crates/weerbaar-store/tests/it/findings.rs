@@ -555,3 +555,62 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    several_tenants_are_recorded_together_or_not_at_all,
+    |store: Store| async move {
+        let a = TenantId::new("asse").expect("slug");
+        let b = TenantId::new("bree").expect("slug");
+        setup(&store, &a, &[("web", vec![deb("bash", "5.2")])]).await;
+        setup(&store, &b, &[("web", vec![deb("bash", "5.2")])]).await;
+        let ca = store.tenant_components(&a, None).await.expect("components");
+        let cb = store.tenant_components(&b, None).await.expect("components");
+        let ids = vec!["CVE-2024-0002".to_owned()];
+        let nowhere = TenantId::new("nowhere").expect("slug");
+        let failing = vec![
+            (
+                a.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&ca, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+            (nowhere, RematchScope::Vulnerabilities(&ids), Vec::new()),
+        ];
+        assert!(matches!(
+            store.record_findings_of_tenants("test", &failing).await,
+            Err(weerbaar_store::StoreError::UnknownTenant { .. })
+        ));
+        assert!(
+            store
+                .findings(&a, FindingFilter::default())
+                .await
+                .expect("list")
+                .is_empty(),
+            "nothing of the failed batch is stored"
+        );
+        let batch = vec![
+            (
+                a.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&ca, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+            (
+                b.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&cb, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+        ];
+        let summaries = store
+            .record_findings_of_tenants("test", &batch)
+            .await
+            .expect("batch");
+        assert_eq!(summaries.iter().map(|s| s.new).collect::<Vec<_>>(), [1, 1]);
+        assert_eq!(
+            store
+                .exposure("CVE-2024-0002")
+                .await
+                .expect("exposure")
+                .len(),
+            2
+        );
+    }
+);
