@@ -575,18 +575,16 @@ impl Store {
                 for chunk in ids.chunks(IN_CHUNK) {
                     let sql = format!(
                         "SELECT f.finding_id, f.asset_key, f.component_key, f.ecosystem, \
-                                f.package, f.ids FROM findings f \
-                         WHERE f.tenant_id = {t} AND f.resolved_at IS NULL AND f.finding_id IN \
-                           (SELECT i.finding_id FROM finding_ids i \
-                            WHERE i.tenant_id = {t2} AND i.id IN ({list}))",
+                                f.package, f.ids FROM finding_ids i \
+                         JOIN findings f ON f.tenant_id = i.tenant_id \
+                           AND f.finding_id = i.finding_id \
+                         WHERE i.tenant_id = {t} AND i.id IN ({list}) \
+                           AND f.resolved_at IS NULL",
                         t = placeholder(self.backend, 1),
-                        t2 = placeholder(self.backend, 2),
-                        list = in_list(self.backend, 3, chunk.len()),
+                        list = in_list(self.backend, 2, chunk.len()),
                     );
                     // Only placeholders are formatted in; every value is bound.
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(tenant.as_str())
-                        .bind(tenant.as_str());
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
                     for id in chunk {
                         query = query.bind(id);
                     }
