@@ -131,7 +131,10 @@ fn a_feed_update_opens_and_resolves_findings_incrementally() {
     );
     assert_eq!(
         d.findings(),
-        [("RUSTSEC-2099-0002".to_owned(), Some("not-affected".to_owned()))]
+        [(
+            "RUSTSEC-2099-0002".to_owned(),
+            Some("not-affected".to_owned())
+        )]
     );
 
     // Published again, then gone from the feed altogether (the file now carries another
