@@ -41,10 +41,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0003_exceptions.sql"),
         postgres: include_str!("migrations/postgres/0003_exceptions.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("migrations/sqlite/0004_portfolio_packages.sql"),
+        postgres: include_str!("migrations/postgres/0004_portfolio_packages.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 impl Backend {
     /// Picks the backend from a database URL.

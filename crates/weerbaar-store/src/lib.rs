@@ -31,8 +31,9 @@ pub use backend::Backend;
 pub use error::StoreError;
 pub use exceptions::{NewException, StoredException};
 pub use findings::{
-    CvssFact, EpssFact, FindingFacts, FindingFilter, KevFact, ObservedFinding, RematchSummary,
-    Resolution, StoredFinding, TenantComponent,
+    CvssFact, EpssFact, FindingFacts, FindingFilter, KevFact, ObservedFinding, OpenAmong,
+    PortfolioComponent, PortfolioPackage, RematchScope, RematchSummary, Resolution, StoredFinding,
+    TenantComponent,
 };
 pub use inventory::{AssetImport, AssetSummary, ImportSummary, StoredAsset, StoredComponent};
 pub use tenant::{Tenant, TenantId};

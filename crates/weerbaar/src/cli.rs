@@ -384,6 +384,11 @@ pub struct FeedsImportArgs {
     /// Output format of the import summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Do not bring the stored findings up to date with the new feeds (by default, when
+    /// tenants exist, the findings of the changed advisories are rematched across every
+    /// tenant: new ones open, withdrawn or corrected ones resolve).
+    #[arg(long)]
+    pub no_rematch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -405,6 +410,11 @@ pub struct FeedsSyncArgs {
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Do not bring the stored findings up to date with the new feeds (by default, when
+    /// tenants exist, the findings of the changed advisories are rematched across every
+    /// tenant: new ones open, withdrawn or corrected ones resolve).
+    #[arg(long)]
+    pub no_rematch: bool,
 }
 
 #[derive(Debug, Subcommand)]

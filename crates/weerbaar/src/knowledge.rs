@@ -86,11 +86,7 @@ pub fn load(data_dir: &Path, advisories: &[PathBuf]) -> anyhow::Result<Result<Kn
         report_warnings(&knowledge);
         return Ok(Ok(knowledge));
     }
-    let fingerprint = format!(
-        "weerbaar {} {}",
-        env!("CARGO_PKG_VERSION"),
-        weerbaar_feeds::stored_fingerprint(data_dir)?
-    );
+    let fingerprint = fingerprint(data_dir)?;
     let cache = cache_dir(data_dir);
     if let Some(knowledge) = load_cached(&cache, &fingerprint) {
         return Ok(Ok(knowledge));
@@ -117,6 +113,59 @@ pub fn load(data_dir: &Path, advisories: &[PathBuf]) -> anyhow::Result<Result<Kn
         eprintln!("warning: the compiled advisories could not be cached: {e:#}");
     }
     Ok(Ok(knowledge))
+}
+
+/// The key of the compiled-knowledge cache: the stored feeds' fingerprint and this binary's
+/// version.
+///
+/// # Errors
+/// A feed manifest cannot be read.
+pub fn fingerprint(data_dir: &Path) -> anyhow::Result<String> {
+    Ok(format!(
+        "weerbaar {} {}",
+        env!("CARGO_PKG_VERSION"),
+        weerbaar_feeds::stored_fingerprint(data_dir)?
+    ))
+}
+
+/// Where the advisory state of the last rematch is kept (`weerbaar_tracking::AdvisoryState`).
+pub fn state_path(data_dir: &Path) -> PathBuf {
+    cache_dir(data_dir).join("advisory-state.bin")
+}
+
+/// The stored feeds both parsed and compiled, for the rematch after a feed update: the
+/// records give the advisory state, the knowledge the findings. The compiled part comes from
+/// the cache when it is current and is cached otherwise, so `scan` and later rematches find it
+/// ready; the feeds are parsed once either way. `None` when nothing is stored.
+///
+/// # Errors
+/// A feed that cannot be read or parsed.
+pub fn load_stored_with_feeds(
+    data_dir: &Path,
+    fingerprint: &str,
+) -> anyhow::Result<Option<(Knowledge, weerbaar_feeds::Feeds)>> {
+    let feeds = weerbaar_feeds::load_stored(data_dir)?;
+    if feeds.osv.is_empty() && feeds.nvd.is_empty() {
+        return Ok(None);
+    }
+    let cache = cache_dir(data_dir);
+    if let Some(knowledge) = load_cached(&cache, fingerprint) {
+        return Ok(Some((knowledge, feeds)));
+    }
+    if std::io::stderr().is_terminal() {
+        eprintln!("compiling the stored advisories (once per feed update)…");
+    }
+    let knowledge = Knowledge::build(
+        &feeds.osv,
+        &feeds.nvd,
+        feeds.kev.as_ref(),
+        feeds.epss.as_ref(),
+    );
+    report_warnings(&knowledge);
+    if let Err(e) = save_cached(&cache, fingerprint, &knowledge) {
+        eprintln!("warning: the compiled advisories could not be cached: {e:#}");
+    }
+    Ok(Some((knowledge, feeds)))
 }
 
 fn report_warnings(knowledge: &Knowledge) {

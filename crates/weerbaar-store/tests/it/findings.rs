@@ -4,8 +4,8 @@
 use weerbaar_inventory::model::{Component, Location, Source};
 use weerbaar_inventory::{Format, ImportedAsset};
 use weerbaar_store::{
-    AssetImport, FindingFacts, FindingFilter, KevFact, ObservedFinding, Resolution, Store,
-    TenantComponent, TenantId,
+    AssetImport, FindingFacts, FindingFilter, KevFact, ObservedFinding, PortfolioPackage,
+    RematchScope, Resolution, Store, TenantComponent, TenantId,
 };
 
 use crate::store_test;
@@ -112,7 +112,7 @@ store_test!(
             observe(find(&comps, "db01", "openssl"), &["CVE-2024-0001"]),
         ];
         let first = store
-            .record_findings(&t, "test", None, &observed)
+            .record_findings(&t, "test", RematchScope::Tenant, &observed)
             .await
             .expect("record");
         assert_eq!((first.new, first.still_open, first.resolved), (3, 0, 0));
@@ -135,7 +135,7 @@ store_test!(
             "GHSA-aaaa".into(),
         ];
         let second = store
-            .record_findings(&t, "test", None, &again)
+            .record_findings(&t, "test", RematchScope::Tenant, &again)
             .await
             .expect("record");
         assert_eq!((second.new, second.still_open, second.resolved), (0, 3, 0));
@@ -172,7 +172,7 @@ store_test!(
             .expect("components");
         assert_eq!(comps.len(), 1, "only web01's components");
         let third = store
-            .record_findings(&t, "test", Some(&scope), &[])
+            .record_findings(&t, "test", RematchScope::Assets(&scope), &[])
             .await
             .expect("record");
         assert_eq!((third.new, third.still_open, third.resolved), (0, 0, 2));
@@ -207,7 +207,7 @@ store_test!(
 
         // db01 rematched with the advisory no longer matching: resolved as not affected.
         let fourth = store
-            .record_findings(&t, "test", Some(&["db01".to_owned()]), &[])
+            .record_findings(&t, "test", RematchScope::Assets(&["db01".to_owned()]), &[])
             .await
             .expect("record");
         assert_eq!(fourth.resolved, 1);
@@ -236,7 +236,9 @@ store_test!(
     rematch_of_an_unknown_tenant_stores_nothing,
     |store: Store| async move {
         let t = TenantId::new("nowhere").expect("slug");
-        let err = store.record_findings(&t, "test", None, &[]).await;
+        let err = store
+            .record_findings(&t, "test", RematchScope::Tenant, &[])
+            .await;
         assert!(matches!(
             err,
             Err(weerbaar_store::StoreError::UnknownTenant { .. })
@@ -333,6 +335,282 @@ store_test!(
                 )
                 .await
                 .is_err()
+        );
+    }
+);
+
+fn open_ids(findings: &[weerbaar_store::StoredFinding]) -> Vec<(String, String, String)> {
+    let mut open: Vec<_> = findings
+        .iter()
+        .filter(|f| f.resolved_at.is_none())
+        .map(|f| (f.asset.clone(), f.package.clone(), f.vuln_id.clone()))
+        .collect();
+    open.sort();
+    open
+}
+
+store_test!(
+    a_vulnerability_scope_resolves_only_the_findings_of_those_ids,
+    |store: Store| async move {
+        let t = TenantId::new("gent").expect("slug");
+        setup(
+            &store,
+            &t,
+            &[
+                ("web01", vec![deb("openssl", "3.0.11"), deb("bash", "5.2")]),
+                ("db01", vec![deb("openssl", "3.0.11")]),
+            ],
+        )
+        .await;
+        let comps = store.tenant_components(&t, None).await.expect("components");
+        let observed = vec![
+            observe(
+                find(&comps, "web01", "openssl"),
+                &["GHSA-ossl", "CVE-2024-0001"],
+            ),
+            observe(find(&comps, "web01", "bash"), &["CVE-2024-0002"]),
+            observe(
+                find(&comps, "db01", "openssl"),
+                &["GHSA-ossl", "CVE-2024-0001"],
+            ),
+        ];
+        store
+            .record_findings(&t, "test", RematchScope::Tenant, &observed)
+            .await
+            .expect("record");
+
+        // A feed update withdrew GHSA-ossl and added DSA-9 for bash: the rematch of those ids
+        // observes only DSA-9. bash's CVE-2024-0002 is out of scope and stays open.
+        let scope = vec![
+            "ghsa-ossl".to_owned(),
+            "CVE-2024-0001".to_owned(),
+            "DSA-9".to_owned(),
+        ];
+        let delta = vec![observe(find(&comps, "web01", "bash"), &["DSA-9"])];
+        let summary = store
+            .record_findings(&t, "test", RematchScope::Vulnerabilities(&scope), &delta)
+            .await
+            .expect("record");
+        assert_eq!(
+            (summary.new, summary.still_open, summary.resolved),
+            (1, 0, 2)
+        );
+        let all = store
+            .findings(&t, FindingFilter::default())
+            .await
+            .expect("list");
+        assert_eq!(
+            open_ids(&all),
+            [
+                (
+                    "web01".to_owned(),
+                    "bash".to_owned(),
+                    "CVE-2024-0002".to_owned()
+                ),
+                ("web01".to_owned(), "bash".to_owned(), "DSA-9".to_owned()),
+            ]
+        );
+        let openssl: Vec<_> = all.iter().filter(|f| f.package == "openssl").collect();
+        assert_eq!(openssl.len(), 2);
+        for f in openssl {
+            assert_eq!(f.resolution, Some(Resolution::NotAffected), "{f:?}");
+        }
+
+        // An observation sharing an id with an open finding continues it, even when the
+        // finding's ids are outside the scope: no duplicate.
+        let merged = vec![observe(
+            find(&comps, "web01", "bash"),
+            &["DSA-10", "CVE-2024-0002"],
+        )];
+        let scope = vec!["DSA-10".to_owned()];
+        let summary = store
+            .record_findings(&t, "test", RematchScope::Vulnerabilities(&scope), &merged)
+            .await
+            .expect("record");
+        assert_eq!(
+            (summary.new, summary.still_open, summary.resolved),
+            (0, 1, 0)
+        );
+        let audit = store.audit_log(&t).await.expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.object.starts_with("vulnerabilities:") && a.object.contains("DSA-10")),
+            "{audit:?}"
+        );
+    }
+);
+
+store_test!(
+    the_portfolio_is_read_once_per_package_across_tenants,
+    |store: Store| async move {
+        let a = TenantId::new("aalst").expect("slug");
+        let b = TenantId::new("brugge").expect("slug");
+        setup(
+            &store,
+            &a,
+            &[
+                ("web01", vec![deb("openssl", "3.0.11"), deb("bash", "5.2")]),
+                ("web02", vec![deb("openssl", "3.0.11")]),
+            ],
+        )
+        .await;
+        setup(
+            &store,
+            &b,
+            &[("app", vec![deb("openssl", "3.0.11"), deb("zlib", "1.3")])],
+        )
+        .await;
+        let mut packages = store.portfolio_packages().await.expect("packages");
+        packages.sort_by(|x, y| x.name.cmp(&y.name));
+        let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["bash", "openssl", "zlib"]);
+        let openssl: Vec<PortfolioPackage> = packages
+            .iter()
+            .filter(|p| p.name == "openssl")
+            .cloned()
+            .collect();
+        assert_eq!(
+            openssl[0].to_component().purl,
+            deb("openssl", "3.0.11").purl
+        );
+
+        let mut instances: Vec<(String, String)> = store
+            .package_instances(&openssl)
+            .await
+            .expect("instances")
+            .into_iter()
+            .map(|c| (c.tenant, c.component.asset_key))
+            .collect();
+        instances.sort();
+        assert_eq!(
+            instances,
+            [
+                ("aalst".to_owned(), "web01".to_owned()),
+                ("aalst".to_owned(), "web02".to_owned()),
+                ("brugge".to_owned(), "app".to_owned()),
+            ]
+        );
+        // Another version is another package; NULL columns match NULL.
+        let mut other = openssl[0].clone();
+        other.version = Some("3.0.13".into());
+        assert!(
+            store
+                .package_instances(&[other])
+                .await
+                .expect("instances")
+                .is_empty()
+        );
+
+        // Open findings among ids, across tenants; a finding whose component is gone still
+        // names its tenant.
+        let comps_a = store.tenant_components(&a, None).await.expect("components");
+        let comps_b = store.tenant_components(&b, None).await.expect("components");
+        store
+            .record_findings(
+                &a,
+                "test",
+                RematchScope::Tenant,
+                &[observe(find(&comps_a, "web01", "bash"), &["CVE-2024-0002"])],
+            )
+            .await
+            .expect("record");
+        store
+            .record_findings(
+                &b,
+                "test",
+                RematchScope::Tenant,
+                &[observe(
+                    find(&comps_b, "app", "zlib"),
+                    &["CVE-2024-0002", "DSA-1"],
+                )],
+            )
+            .await
+            .expect("record");
+        setup(&store, &b, &[("app", vec![deb("openssl", "3.0.11")])]).await;
+        let among = store
+            .open_findings_among(&["cve-2024-0002".to_owned()])
+            .await
+            .expect("among");
+        assert_eq!(
+            among.tenants.keys().cloned().collect::<Vec<_>>(),
+            ["aalst", "brugge"]
+        );
+        assert!(
+            among
+                .tenants
+                .values()
+                .all(|ids| ids.iter().eq(["CVE-2024-0002"])),
+            "{among:?}"
+        );
+        assert_eq!(among.components.len(), 1);
+        assert_eq!(among.components[0].component.component.name, "bash");
+        assert!(
+            store
+                .open_findings_among(&["CVE-2099-1".to_owned()])
+                .await
+                .expect("among")
+                .tenants
+                .is_empty()
+        );
+    }
+);
+
+store_test!(
+    several_tenants_are_recorded_together_or_not_at_all,
+    |store: Store| async move {
+        let a = TenantId::new("asse").expect("slug");
+        let b = TenantId::new("bree").expect("slug");
+        setup(&store, &a, &[("web", vec![deb("bash", "5.2")])]).await;
+        setup(&store, &b, &[("web", vec![deb("bash", "5.2")])]).await;
+        let ca = store.tenant_components(&a, None).await.expect("components");
+        let cb = store.tenant_components(&b, None).await.expect("components");
+        let ids = vec!["CVE-2024-0002".to_owned()];
+        let nowhere = TenantId::new("nowhere").expect("slug");
+        let failing = vec![
+            (
+                a.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&ca, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+            (nowhere, RematchScope::Vulnerabilities(&ids), Vec::new()),
+        ];
+        assert!(matches!(
+            store.record_findings_of_tenants("test", &failing).await,
+            Err(weerbaar_store::StoreError::UnknownTenant { .. })
+        ));
+        assert!(
+            store
+                .findings(&a, FindingFilter::default())
+                .await
+                .expect("list")
+                .is_empty(),
+            "nothing of the failed batch is stored"
+        );
+        let batch = vec![
+            (
+                a.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&ca, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+            (
+                b.clone(),
+                RematchScope::Vulnerabilities(&ids),
+                vec![observe(find(&cb, "web", "bash"), &["CVE-2024-0002"])],
+            ),
+        ];
+        let summaries = store
+            .record_findings_of_tenants("test", &batch)
+            .await
+            .expect("batch");
+        assert_eq!(summaries.iter().map(|s| s.new).collect::<Vec<_>>(), [1, 1]);
+        assert_eq!(
+            store
+                .exposure("CVE-2024-0002")
+                .await
+                .expect("exposure")
+                .len(),
+            2
         );
     }
 );

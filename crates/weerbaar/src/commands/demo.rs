@@ -116,13 +116,14 @@ pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
         }
     };
     let mapping = knowledge::mapping(None)?;
-    let rematch = super::findings::rematch(
+    let rematch = weerbaar_tracking::rematch(
         &store,
         &tenant,
         &knowledge,
         &mapping,
         None,
         knowledge::threads(None),
+        &storage::actor(),
     )
     .await?;
     let findings: Vec<weerbaar_plan::Finding> = store

@@ -5,18 +5,121 @@ use std::time::Duration;
 
 use weerbaar_feeds::{FileOutcome, HttpOptions, ProxyChoice, Source, UrlConfig};
 
+use weerbaar_tracking::{AdvisoryState, UpdatePath};
+
 use crate::cli::{FeedsCommand, FeedsImportArgs, FeedsSyncArgs, FormatArg, StorageArgs};
 use crate::commands::Status;
+use crate::knowledge;
 use crate::output::{self, Format};
 use crate::storage;
 
 pub fn run(storage: &StorageArgs, cmd: FeedsCommand) -> anyhow::Result<Status> {
     let data_dir = storage::data_dir(storage);
     match cmd {
-        FeedsCommand::Import(args) => import(&data_dir, &args),
-        FeedsCommand::Sync(args) => sync(&data_dir, &args),
+        FeedsCommand::Import(args) => {
+            let status = import(&data_dir, &args)?;
+            if status == Status::Success && !args.no_rematch {
+                super::runtime()?.block_on(rematch_after_update(storage))?;
+            }
+            Ok(status)
+        }
+        FeedsCommand::Sync(args) => {
+            let (status, any_ok) = sync(&data_dir, &args)?;
+            // A failed source kept its previous data; the others may have changed.
+            if any_ok && !args.no_rematch {
+                super::runtime()?.block_on(rematch_after_update(storage))?;
+            }
+            Ok(status)
+        }
         FeedsCommand::Status(args) => status(&data_dir, &args),
     }
+}
+
+/// Brings every tenant's findings up to date with the stored feeds: incrementally, from the
+/// advisory state saved at the last rematch, or in full when there is none. Reports one line on
+/// stderr, keeping stdout the command's summary. Nothing to do without tenants, or when the
+/// feeds are the ones last matched.
+async fn rematch_after_update(storage_args: &StorageArgs) -> anyhow::Result<()> {
+    let data_dir = storage::data_dir(storage_args);
+    let store = storage::open(storage_args).await?;
+    if store.tenants().await?.is_empty() {
+        store.close().await;
+        return Ok(());
+    }
+    let fingerprint = knowledge::fingerprint(&data_dir)?;
+    let state_path = knowledge::state_path(&data_dir);
+    let previous = match AdvisoryState::load(&state_path) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("warning: {e}; rematching every tenant in full");
+            None
+        }
+    };
+    if previous
+        .as_ref()
+        .is_some_and(|p| p.fingerprint == fingerprint)
+    {
+        store.close().await;
+        return Ok(());
+    }
+    let Some((knowledge, feeds)) = knowledge::load_stored_with_feeds(&data_dir, &fingerprint)?
+    else {
+        store.close().await;
+        return Ok(());
+    };
+    // With notifications configured, every tenant's open findings before the update, to tell
+    // what became newly KEV-listed or newly Act.
+    let mut snapshots = Vec::new();
+    for tenant in store.tenants().await? {
+        match crate::alerts::Snapshot::take(&store, &tenant.id, &data_dir).await? {
+            Some(snapshot) => snapshots.push(snapshot),
+            None => break,
+        }
+    }
+    let mapping = knowledge::mapping(None)?;
+    let result = weerbaar_tracking::after_feed_update(
+        &store,
+        previous.as_ref(),
+        weerbaar_tracking::Feeds {
+            fingerprint: &fingerprint,
+            osv: &feeds.osv,
+            nvd: &feeds.nvd,
+            kev: feeds.kev.as_ref(),
+            knowledge: &knowledge,
+        },
+        &mapping,
+        knowledge::threads(None),
+        &storage::actor(),
+    )
+    .await;
+    let (summary, state) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            store.close().await;
+            return Err(e.into());
+        }
+    };
+    for snapshot in snapshots {
+        snapshot.notify(&store).await?;
+    }
+    store.close().await;
+    // Saved only after every tenant was recorded: a failure leaves the previous state, so the
+    // next update rematches this delta again.
+    if let Err(e) = state.save(&state_path) {
+        eprintln!(
+            "warning: the advisory state could not be saved ({e}); the next feed update rematches every tenant"
+        );
+    }
+    let how = match summary.path {
+        UpdatePath::Unchanged => "unchanged advisories",
+        UpdatePath::Full => "full rematch",
+        UpdatePath::Incremental => "incremental",
+    };
+    eprintln!(
+        "findings: {} new, {} resolved across {} tenants ({how})",
+        summary.new, summary.resolved, summary.tenants
+    );
+    Ok(())
 }
 
 fn import(data_dir: &std::path::Path, args: &FeedsImportArgs) -> anyhow::Result<Status> {
@@ -67,7 +170,8 @@ fn import(data_dir: &std::path::Path, args: &FeedsImportArgs) -> anyhow::Result<
     Ok(Status::Success)
 }
 
-fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<Status> {
+/// Returns the status and whether any source was synced.
+fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<(Status, bool)> {
     let mut sources = Vec::new();
     for name in &args.sources {
         match name.parse::<Source>() {
@@ -75,7 +179,7 @@ fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<Stat
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: {e}");
-                return Ok(Status::Usage);
+                return Ok((Status::Usage, false));
             }
         }
     }
@@ -85,7 +189,7 @@ fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<Stat
     let mut urls = UrlConfig::from_env();
     if let Err(e) = urls.apply_args(&args.urls) {
         eprintln!("error: {e}");
-        return Ok(Status::Usage);
+        return Ok((Status::Usage, false));
     }
     let http = HttpOptions {
         proxy: args
@@ -104,15 +208,17 @@ fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<Stat
         Ok(results) => results,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(Status::Usage);
+            return Ok((Status::Usage, false));
         }
     };
 
     let mut status = Status::Success;
+    let mut any_ok = false;
     let mut rows = Vec::new();
     for (source, result) in sources.iter().zip(results) {
         match result {
             Ok(report) => {
+                any_ok = true;
                 let updated = report
                     .files
                     .iter()
@@ -174,7 +280,7 @@ fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<Stat
             output::table(&mut out, &["SOURCE", "RESULT", "RECORDS"], &rows)?;
         }
     }
-    Ok(status)
+    Ok((status, any_ok))
 }
 
 /// A duration for people: `3d 4h`, `5h 12m`, `7m`.

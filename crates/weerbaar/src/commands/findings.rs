@@ -4,12 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use jiff::civil::Date;
-use weerbaar_matching::Mapping;
-use weerbaar_scan::Knowledge;
-use weerbaar_store::{
-    CvssFact, EpssFact, FindingFacts, FindingFilter, KevFact, ObservedFinding, RematchSummary,
-    Store, StoredFinding, TenantId,
-};
+use weerbaar_store::{FindingFilter, StoredFinding, TenantId};
 
 use super::Status;
 use crate::cli::{FindingsCommand, FindingsListArgs, RefreshArgs, StorageArgs};
@@ -25,69 +20,6 @@ pub async fn run(storage_args: &StorageArgs, cmd: FindingsCommand) -> anyhow::Re
     }
 }
 
-/// Matches the stored components of `tenant` (of the assets in `scope`, or all) and records
-/// what was found: new findings open, vanished ones resolve.
-pub async fn rematch(
-    store: &Store,
-    tenant: &TenantId,
-    knowledge: &Knowledge,
-    mapping: &Mapping,
-    scope: Option<&[String]>,
-    threads: usize,
-) -> anyhow::Result<RematchSummary> {
-    let components = store.tenant_components(tenant, scope).await?;
-    let refs: Vec<_> = components.iter().map(|c| &c.component).collect();
-    let outcome = weerbaar_scan::match_components(knowledge, mapping, &refs, threads);
-    let mut observed = Vec::new();
-    for m in &outcome.findings {
-        let f = &m.finding;
-        let ids: Vec<String> = std::iter::once(f.advisory_id.clone())
-            .chain(f.aliases.iter().cloned())
-            .collect();
-        let facts = FindingFacts {
-            summary: f.summary.clone(),
-            kev: f.kev.as_ref().map(|k| KevFact {
-                cve: k.cve.clone(),
-                date_added: k.date_added.clone(),
-                due_date: k.due_date.clone(),
-                ransomware: k.ransomware,
-            }),
-            epss: f.epss.as_ref().map(|e| EpssFact {
-                cve: e.cve.clone(),
-                score: e.score,
-                percentile: e.percentile,
-            }),
-            cvss: f.cvss.as_ref().map(|c| CvssFact {
-                version: c.version.clone(),
-                vector: c.vector.clone(),
-                base_score: c.base_score,
-            }),
-        };
-        let matched_by = serde_json::to_value(f.matched_by)?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        for c in m.components.iter().filter_map(|&i| components.get(i)) {
-            observed.push(ObservedFinding {
-                asset_key: c.asset_key.clone(),
-                component_key: c.component_key.clone(),
-                ids: ids.clone(),
-                ecosystem: c.component.ecosystem.clone(),
-                package: c.component.name.clone(),
-                version: c.component.version.clone().unwrap_or_default(),
-                purl: c.component.purl.clone(),
-                fixed_versions: f.fixed_versions.clone(),
-                matched_by: matched_by.clone(),
-                cpe: f.cpe.clone(),
-                facts: facts.clone(),
-            });
-        }
-    }
-    Ok(store
-        .record_findings(tenant, &storage::actor(), scope, &observed)
-        .await?)
-}
-
 async fn refresh(storage_args: &StorageArgs, args: &RefreshArgs) -> anyhow::Result<Status> {
     let tenant = TenantId::new(&args.tenant.tenant)?;
     let mapping = knowledge::mapping(args.cpe_mapping.as_deref())?;
@@ -101,13 +33,14 @@ async fn refresh(storage_args: &StorageArgs, args: &RefreshArgs) -> anyhow::Resu
     let store = storage::open(storage_args).await?;
     let snapshot =
         crate::alerts::Snapshot::take(&store, &tenant, &storage::data_dir(storage_args)).await?;
-    let summary = rematch(
+    let summary = weerbaar_tracking::rematch(
         &store,
         &tenant,
         &knowledge,
         &mapping,
         None,
         knowledge::threads(args.threads),
+        &storage::actor(),
     )
     .await?;
     if let Some(snapshot) = snapshot {

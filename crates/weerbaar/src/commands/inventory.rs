@@ -126,13 +126,14 @@ async fn rematch_imported(
     };
     let mapping = crate::knowledge::mapping(None)?;
     let snapshot = crate::alerts::Snapshot::take(store, tenant, &data_dir).await?;
-    let summary = super::findings::rematch(
+    let summary = weerbaar_tracking::rematch(
         store,
         tenant,
         &knowledge,
         &mapping,
         Some(assets),
         crate::knowledge::threads(None),
+        &storage::actor(),
     )
     .await?;
     if let Some(snapshot) = snapshot {

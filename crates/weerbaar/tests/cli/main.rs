@@ -6,6 +6,7 @@ mod inventory;
 mod notify;
 mod plan;
 mod scan;
+mod tracking;
 mod version;
 
 use std::io::Write;

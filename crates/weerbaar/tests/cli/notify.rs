@@ -1,6 +1,6 @@
-//! Notifications end to end: an import that brings a KEV-listed finding posts one signed
-//! webhook to a receiver on 127.0.0.1 (the receiver is this test: a real socket, no mock of
-//! weerbaar's code).
+//! Notifications end to end: an import, or a feed update, that makes a finding KEV-listed posts
+//! a signed webhook to a receiver on 127.0.0.1 (the receiver is this test: a real socket, no
+//! mock of weerbaar's code).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use crate::text;
 
-/// Accepts one HTTP request, answers 200, and sends its head and body.
+/// Accepts HTTP requests, answers 200 to each, and sends each one's head and body.
 fn receiver() -> (String, mpsc::Receiver<(String, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!(
@@ -17,30 +17,35 @@ fn receiver() -> (String, mpsc::Receiver<(String, String)>) {
     );
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let Ok((stream, _)) = listener.accept() else {
-            return;
-        };
-        let mut reader = BufReader::new(stream);
-        let mut head = String::new();
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            }
-            head.push_str(&line);
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else {
+                return;
+            };
+            serve(stream, &tx);
         }
-        let mut body = vec![0; length];
-        let _ = reader.read_exact(&mut body);
-        let mut stream = reader.into_inner();
-        let _ =
-            stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-        let _ = tx.send((head, String::from_utf8_lossy(&body).into_owned()));
     });
     (url, rx)
+}
+
+fn serve(stream: std::net::TcpStream, tx: &mpsc::Sender<(String, String)>) {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let mut stream = reader.into_inner();
+    let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let _ = tx.send((head, String::from_utf8_lossy(&body).into_owned()));
 }
 
 #[test]
@@ -53,7 +58,28 @@ fn a_new_kev_finding_posts_a_signed_webhook() {
     .map(|p| weerbaar_fixtures::fixture(p).map(|p| p.display().to_string()))
     .collect();
     let Some(feeds) = feeds else { return };
-    let dir = std::env::temp_dir().join(format!("weerbaar-notify-cli-{}", std::process::id()));
+    run_scenario(&feeds, "import");
+}
+
+/// The feed update is the other way a finding becomes KEV-listed: the inventory is imported
+/// against OSV data alone, then the KEV catalog arrives; the incremental rematch re-observes the
+/// finding under its CVE, and the notification goes out.
+#[test]
+fn a_kev_catalog_update_notifies_existing_findings() {
+    let feeds: Option<Vec<String>> = [
+        "osv/rustsec/rustsec-osv.jsonl",
+        "kev/known_exploited_vulnerabilities.json",
+    ]
+    .iter()
+    .map(|p| weerbaar_fixtures::fixture(p).map(|p| p.display().to_string()))
+    .collect();
+    let Some(feeds) = feeds else { return };
+    run_scenario(&feeds, "feed-update");
+}
+
+fn run_scenario(feeds: &[String], way: &str) {
+    let dir =
+        std::env::temp_dir().join(format!("weerbaar-notify-cli-{way}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("data")).expect("dir");
     let (url, received) = receiver();
@@ -123,6 +149,7 @@ fn a_new_kev_finding_posts_a_signed_webhook() {
     );
     let json: serde_json::Value = serde_json::from_str(&body).expect("json body");
     assert_eq!(json["schema"], "weerbaar.alerts/1");
+    assert!(body.contains("new_kev"), "{body}");
     assert_eq!(json["tenant"], "diest");
     assert!(body.contains("RUSTSEC-2023-0061"), "{body}");
     assert!(body.contains("CVE-2023-4863"), "{body}");

@@ -1,0 +1,3 @@
+//! All integration tests of weerbaar-tracking, built into one binary.
+
+mod delta;
