@@ -8,7 +8,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Store, StoreError, TenantId, audit, new_id, now};
+use crate::{Store, StoreError, TenantId, audit, ensure_tenant, new_id, now};
 
 /// An exception to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,16 +43,7 @@ impl Store {
         exceptions: &[NewException],
     ) -> Result<Vec<String>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownTenant {
-                id: tenant.to_string(),
-            });
-        }
+        ensure_tenant(&mut tx, tenant).await?;
         let at = now();
         let mut ids = Vec::with_capacity(exceptions.len());
         for e in exceptions {

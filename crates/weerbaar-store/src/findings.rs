@@ -22,7 +22,7 @@ use sqlx::any::AnyRow;
 use weerbaar_inventory::model::Component;
 
 use crate::inventory::asset_key;
-use crate::{Store, StoreError, TenantId, audit, new_id, now};
+use crate::{Store, StoreError, TenantId, audit, ensure_tenant, new_id, now};
 
 /// What the feeds said about a finding's vulnerability when it was last observed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -539,16 +539,7 @@ impl Store {
         observed: &[ObservedFinding],
         at: i64,
     ) -> Result<RematchSummary, StoreError> {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&mut **tx)
-                .await?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownTenant {
-                id: tenant.to_string(),
-            });
-        }
+        ensure_tenant(tx, tenant).await?;
         let scope_keys: Option<HashSet<String>> = match scope {
             RematchScope::Assets(names) => Some(names.iter().map(|n| asset_key(n)).collect()),
             RematchScope::Tenant | RematchScope::Vulnerabilities(_) => None,

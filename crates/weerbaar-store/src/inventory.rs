@@ -10,7 +10,7 @@ use weerbaar_inventory::model::{
 };
 use weerbaar_inventory::{Format, ImportedAsset};
 
-use crate::{Backend, Store, StoreError, TenantId, audit, now};
+use crate::{Backend, Store, StoreError, TenantId, audit, ensure_tenant, now};
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const INSERT_BATCH: usize = 500;
@@ -138,16 +138,7 @@ impl Store {
             validate_asset_name(import.name)?;
         }
         let mut tx = self.pool.begin().await?;
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownTenant {
-                id: tenant.to_string(),
-            });
-        }
+        ensure_tenant(&mut tx, tenant).await?;
         let at = now();
         let mut summaries = Vec::with_capacity(imports.len());
         for import in imports {

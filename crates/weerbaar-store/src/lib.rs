@@ -111,6 +111,25 @@ pub(crate) fn new_id() -> String {
     format!("{millis:013x}-{:08x}-{n:08x}", std::process::id())
 }
 
+/// Fails with [`StoreError::UnknownTenant`] unless `tenant` exists, inside the caller's
+/// transaction (so a tenant deleted concurrently cannot slip between check and write).
+pub(crate) async fn ensure_tenant(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    tenant: &TenantId,
+) -> Result<(), StoreError> {
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if exists.is_none() {
+        return Err(StoreError::UnknownTenant {
+            id: tenant.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes one audit entry inside the caller's transaction.
 pub(crate) async fn audit(
     tx: &mut sqlx::Transaction<'_, Any>,
