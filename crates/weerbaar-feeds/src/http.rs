@@ -7,17 +7,7 @@ use std::time::Duration;
 
 use crate::{Error, Source};
 
-/// Which proxy downloads go through.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum ProxyChoice {
-    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` (either case), honouring `NO_PROXY`.
-    #[default]
-    Env,
-    /// This proxy URL (`http://proxy.example:3128`), honouring `NO_PROXY`.
-    Url(String),
-    /// Connect directly.
-    None,
-}
+pub use weerbaar_http::ProxyChoice;
 
 /// How downloads are made.
 #[derive(Debug, Clone)]
@@ -43,94 +33,23 @@ impl Default for HttpOptions {
     }
 }
 
-/// A direct agent and, when a proxy applies, a proxied one (`NO_PROXY` picks per host).
+/// The agents (direct, and proxied where `NO_PROXY` does not say otherwise) and the NVD key.
 pub(crate) struct Client {
-    direct: ureq::Agent,
-    proxied: Option<(ureq::Agent, NoProxy)>,
+    agents: weerbaar_http::Agents,
     nvd_api_key: Option<String>,
-}
-
-/// The `NO_PROXY` list: `*`, host names and domain suffixes (`.example.org` or `example.org`).
-#[derive(Debug, Default)]
-struct NoProxy(Vec<String>);
-
-impl NoProxy {
-    fn new(list: Option<&str>) -> Self {
-        let value = list.map_or_else(
-            || {
-                std::env::var("NO_PROXY")
-                    .or_else(|_| std::env::var("no_proxy"))
-                    .unwrap_or_default()
-            },
-            str::to_owned,
-        );
-        Self(
-            value
-                .split(',')
-                .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
-                .filter(|e| !e.is_empty())
-                .collect(),
-        )
-    }
-
-    fn matches(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
-        self.0.iter().any(|entry| {
-            entry == "*"
-                || host == *entry
-                || host
-                    .strip_suffix(entry.as_str())
-                    .is_some_and(|rest| rest.ends_with('.'))
-        })
-    }
-}
-
-fn env_proxy() -> Option<String> {
-    [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ]
-    .iter()
-    .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-}
-
-fn agent(options: &HttpOptions, proxy: Option<ureq::Proxy>) -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .proxy(proxy)
-        .http_status_as_error(false)
-        .timeout_connect(Some(options.timeout))
-        .timeout_recv_response(Some(options.timeout))
-        .timeout_per_read(Some(options.timeout))
-        .user_agent(concat!("weerbaar/", env!("CARGO_PKG_VERSION")))
-        .build();
-    config.into()
 }
 
 impl Client {
     pub(crate) fn new(options: &HttpOptions) -> Result<Self, Error> {
-        let proxy_url = match &options.proxy {
-            ProxyChoice::Env => env_proxy(),
-            ProxyChoice::Url(url) => Some(url.clone()),
-            ProxyChoice::None => None,
-        };
-        let proxied = match proxy_url {
-            Some(url) => {
-                let proxy = ureq::Proxy::new(&url)
-                    .map_err(|e| Error::Config(format!("proxy {url:?}: {e}")))?;
-                Some((
-                    agent(options, Some(proxy)),
-                    NoProxy::new(options.no_proxy.as_deref()),
-                ))
-            }
-            None => None,
-        };
+        let agents = weerbaar_http::Agents::new(&weerbaar_http::AgentOptions {
+            proxy: options.proxy.clone(),
+            no_proxy: options.no_proxy.clone(),
+            timeout: options.timeout,
+            follow_redirects: true,
+        })
+        .map_err(|e| Error::Config(e.to_string()))?;
         Ok(Self {
-            direct: agent(options, None),
-            proxied,
+            agents,
             nvd_api_key: options.nvd_api_key.clone(),
         })
     }
@@ -138,25 +57,6 @@ impl Client {
     /// Whether NVD API pages must be paced to the keyless rate limit (5 requests in 30 s).
     pub(crate) fn nvd_paced(&self) -> bool {
         self.nvd_api_key.is_none()
-    }
-
-    fn agent_for(&self, url: &str) -> &ureq::Agent {
-        let host = url
-            .split_once("://")
-            .map_or(url, |(_, rest)| rest)
-            .split(['/', '?', '#'])
-            .next()
-            .unwrap_or_default();
-        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        let host = if let Some(v6) = host.strip_prefix('[') {
-            v6.split(']').next().unwrap_or_default()
-        } else {
-            host.split(':').next().unwrap_or_default()
-        };
-        match &self.proxied {
-            Some((agent, no_proxy)) if !no_proxy.matches(host) => agent,
-            _ => &self.direct,
-        }
     }
 
     /// GETs `url` into `temp` (created or truncated). `validators` are the previous `ETag` and
@@ -174,7 +74,7 @@ impl Client {
             url: url.to_owned(),
             reason,
         };
-        let mut request = self.agent_for(url).get(url);
+        let mut request = self.agents.for_url(url).get(url);
         if let Some((etag, last_modified)) = validators {
             if let Some(etag) = etag {
                 request = request.header("If-None-Match", etag);

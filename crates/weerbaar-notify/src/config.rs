@@ -83,27 +83,8 @@ impl Default for WebhookConfig {
     }
 }
 
-/// Which proxy webhooks go through, as for the feed downloads.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Proxy {
-    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` (either case), honouring `NO_PROXY`.
-    Env,
-    /// Connect directly.
-    None,
-    /// This proxy (`http://proxy.example:3128`).
-    Url(String),
-}
-
-impl fmt::Debug for Proxy {
-    /// A proxy URL may carry credentials (`http://user:pass@proxy`); they are not shown.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Env => f.write_str("Env"),
-            Self::None => f.write_str("None"),
-            Self::Url(url) => f.debug_tuple("Url").field(&redact_url(url)).finish(),
-        }
-    }
-}
+/// Which proxy webhooks go through (the same rules as the feed downloads).
+pub use weerbaar_http::ProxyChoice as Proxy;
 
 /// Which tenants' alerts a destination receives.
 #[derive(Debug, Clone, PartialEq, Eq)]

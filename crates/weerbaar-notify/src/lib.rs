@@ -95,28 +95,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// A URL as shown in messages: without `user:password@` and without the query string (webhook
-/// services often put tokens there).
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let (authority, path) = match rest.find(['/', '?', '#']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority.to_owned(), |(_, host)| format!("***@{host}"));
-    let path = match path.find(['?', '#']) {
-        Some(i) => format!("{}?***", path.get(..i).unwrap_or_default()),
-        None => path.to_owned(),
-    };
-    if scheme.is_empty() {
-        format!("{authority}{path}")
-    } else {
-        format!("{scheme}://{authority}{path}")
-    }
-}
+pub use weerbaar_http::redact_url;
 
 /// The notifier could not be set up from its configuration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
