@@ -233,7 +233,7 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
                         e.installed.clone(),
                         e.fix.clone().unwrap_or_default(),
                         e.due.date.to_string(),
-                        e.sla.as_str().to_owned(),
+                        e.sla.text(Lang::En).to_owned(),
                     ]
                 })
                 .collect();
@@ -253,12 +253,15 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
             )?;
             let tenants: std::collections::BTreeSet<&str> =
                 exposed.iter().map(|e| e.tenant.as_str()).collect();
+            let count = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             writeln!(
                 out,
-                "\n{}: {} assets in {} tenants exposed.",
+                "\n{}: {} in {} exposed.",
                 args.id.trim(),
-                exposed.len(),
-                tenants.len()
+                count(exposed.len(), "asset", "assets"),
+                count(tenants.len(), "tenant", "tenants")
             )?;
         }
     }
