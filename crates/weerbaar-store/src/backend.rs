@@ -46,10 +46,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0004_portfolio_packages.sql"),
         postgres: include_str!("migrations/postgres/0004_portfolio_packages.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("migrations/sqlite/0007_jobs.sql"),
+        postgres: include_str!("migrations/postgres/0007_jobs.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 7;
 
 impl Backend {
     /// Picks the backend from a database URL.

@@ -19,6 +19,7 @@ mod error;
 mod exceptions;
 mod findings;
 mod inventory;
+mod jobs;
 mod tenant;
 
 use std::path::Path;
@@ -36,6 +37,7 @@ pub use findings::{
     TenantComponent,
 };
 pub use inventory::{AssetImport, AssetSummary, ImportSummary, StoredAsset, StoredComponent};
+pub use jobs::{JobClaim, JobRun, JobStatus, PruneSummary};
 pub use tenant::{Tenant, TenantId};
 
 /// The file name of the default SQLite database inside the data directory.

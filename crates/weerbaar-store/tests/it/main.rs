@@ -3,4 +3,5 @@
 
 mod backends;
 mod findings;
+mod jobs;
 mod store;

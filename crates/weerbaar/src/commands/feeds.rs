@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use weerbaar_feeds::{FileOutcome, HttpOptions, ProxyChoice, Source, UrlConfig};
+use weerbaar_feeds::{HttpOptions, ProxyChoice, Source, UrlConfig};
 
-use weerbaar_tracking::{AdvisoryState, UpdatePath};
+use weerbaar_tracking::UpdatePath;
 
 use crate::cli::{FeedsCommand, FeedsImportArgs, FeedsSyncArgs, FormatArg, StorageArgs};
 use crate::commands::Status;
@@ -36,80 +36,27 @@ pub fn run(storage: &StorageArgs, cmd: FeedsCommand) -> anyhow::Result<Status> {
 }
 
 /// Brings every tenant's findings up to date with the stored feeds: incrementally, from the
-/// advisory state saved at the last rematch, or in full when there is none. Reports one line on
-/// stderr, keeping stdout the command's summary. Nothing to do without tenants, or when the
-/// feeds are the ones last matched.
+/// advisory state saved at the last rematch, or in full when there is none (the same function
+/// as the server's feed-sync job). Reports one line on stderr, keeping stdout the command's
+/// summary. Nothing to do without tenants, or when the feeds are the ones last matched.
 async fn rematch_after_update(storage_args: &StorageArgs) -> anyhow::Result<()> {
     let data_dir = storage::data_dir(storage_args);
     let store = storage::open(storage_args).await?;
-    if store.tenants().await?.is_empty() {
-        store.close().await;
-        return Ok(());
-    }
-    let fingerprint = knowledge::fingerprint(&data_dir)?;
-    let state_path = knowledge::state_path(&data_dir);
-    let previous = match AdvisoryState::load(&state_path) {
-        Ok(state) => state,
-        Err(e) => {
-            eprintln!("warning: {e}; rematching every tenant in full");
-            None
-        }
-    };
-    if previous
-        .as_ref()
-        .is_some_and(|p| p.fingerprint == fingerprint)
-    {
-        store.close().await;
-        return Ok(());
-    }
-    let Some((knowledge, feeds)) = knowledge::load_stored_with_feeds(&data_dir, &fingerprint)?
-    else {
-        store.close().await;
-        return Ok(());
-    };
-    // With notifications configured, every tenant's open findings before the update, to tell
-    // what became newly KEV-listed or newly Act.
-    let mut snapshots = Vec::new();
-    for tenant in store.tenants().await? {
-        match crate::alerts::Snapshot::take(&store, &tenant.id, &data_dir).await? {
-            Some(snapshot) => snapshots.push(snapshot),
-            None => break,
-        }
-    }
-    let mapping = knowledge::mapping(None)?;
-    let result = weerbaar_tracking::after_feed_update(
+    let result = weerbaar_jobs::tasks::rematch_after_feed_update(
         &store,
-        previous.as_ref(),
-        weerbaar_tracking::Feeds {
-            fingerprint: &fingerprint,
-            osv: &feeds.osv,
-            nvd: &feeds.nvd,
-            kev: feeds.kev.as_ref(),
-            knowledge: &knowledge,
-        },
-        &mapping,
-        knowledge::threads(None),
+        &data_dir,
         &storage::actor(),
+        std::sync::Arc::new(knowledge::notes),
     )
     .await;
-    let (summary, state) = match result {
-        Ok(done) => done,
-        Err(e) => {
-            store.close().await;
-            return Err(e.into());
-        }
-    };
-    for snapshot in snapshots {
-        snapshot.notify(&store).await?;
-    }
     store.close().await;
-    // Saved only after every tenant was recorded: a failure leaves the previous state, so the
-    // next update rematches this delta again.
-    if let Err(e) = state.save(&state_path) {
-        eprintln!(
-            "warning: the advisory state could not be saved ({e}); the next feed update rematches every tenant"
-        );
+    let Some(done) = result? else {
+        return Ok(());
+    };
+    for d in &done.deliveries {
+        eprintln!("notification: {d}");
     }
+    let summary = done.summary;
     let how = match summary.path {
         UpdatePath::Unchanged => "unchanged advisories",
         UpdatePath::Full => "full rematch",
@@ -219,16 +166,7 @@ fn sync(data_dir: &std::path::Path, args: &FeedsSyncArgs) -> anyhow::Result<(Sta
         match result {
             Ok(report) => {
                 any_ok = true;
-                let updated = report
-                    .files
-                    .iter()
-                    .filter(|f| matches!(f, FileOutcome::Updated { .. }))
-                    .count();
-                let result = if updated == 0 {
-                    "not modified".to_owned()
-                } else {
-                    format!("updated {updated} of {} files", report.files.len())
-                };
+                let result = weerbaar_jobs::tasks::describe_sync(&report);
                 rows.push((source.name(), result, Some(report.records), None));
             }
             Err(e) => {

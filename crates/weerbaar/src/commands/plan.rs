@@ -15,61 +15,7 @@ use crate::cli::{ExposureArgs, FindingsStatsArgs, PlanArgs, PlanFormat, PolicyAr
 use crate::output::{self, Format, csv_record, table};
 use crate::storage;
 
-/// Ecosystem of findings matched by CPE: NVD product versions follow the generic scheme.
-const CPE_ECOSYSTEM: &str = "generic";
-
-fn parse_date(text: &str) -> Option<Date> {
-    text.parse().ok()
-}
-
-/// A stored finding as weerbaar-plan sees it: days in the Brussels calendar.
-pub fn to_plan(f: &StoredFinding) -> weerbaar_plan::Finding {
-    let facts = &f.facts;
-    weerbaar_plan::Finding {
-        tenant: f.tenant.clone(),
-        asset: weerbaar_plan::AssetRef {
-            name: f.asset.clone(),
-            criticality: f.criticality.parse().unwrap_or_default(),
-            exposure: f.exposure.parse().unwrap_or_default(),
-            zone: f.zone.clone(),
-        },
-        advisory_id: f.vuln_id.clone(),
-        aliases: f
-            .ids
-            .iter()
-            .filter(|id| **id != f.vuln_id)
-            .cloned()
-            .collect(),
-        package: weerbaar_plan::Package {
-            ecosystem: f
-                .ecosystem
-                .clone()
-                .unwrap_or_else(|| CPE_ECOSYSTEM.to_owned()),
-            name: f.package.clone(),
-            version: f.version.clone(),
-            purl: f.purl.clone(),
-        },
-        fixed_versions: f.fixed_versions.clone(),
-        kev: facts.kev.as_ref().and_then(|k| {
-            Some(weerbaar_plan::Kev {
-                date_added: parse_date(&k.date_added)?,
-                due_date: parse_date(&k.due_date)?,
-                ransomware: k.ransomware,
-            })
-        }),
-        epss: facts.epss.as_ref().map(|e| weerbaar_plan::Epss {
-            score: e.score,
-            percentile: e.percentile,
-        }),
-        cvss: facts.cvss.as_ref().map(|c| weerbaar_plan::Cvss {
-            vector: c.vector.clone(),
-            base_score: c.base_score,
-        }),
-        first_seen: output::local_day(f.first_seen),
-        last_seen: output::local_day(f.last_seen),
-        resolved_at: f.resolved_at.map(output::local_day),
-    }
-}
+pub use weerbaar_jobs::alerts::to_plan;
 
 fn policies(args: &PolicyArgs) -> anyhow::Result<PolicySet> {
     let Some(path) = &args.policy else {

@@ -1,0 +1,6 @@
+//! All integration tests of weerbaar-jobs, built into one binary. Scheduler tests run on
+//! SQLite and PostgreSQL, with two `Store` pools on one database standing for two instances.
+
+mod backends;
+mod feed_sync;
+mod scheduler;
