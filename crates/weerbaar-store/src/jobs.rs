@@ -258,7 +258,7 @@ impl Store {
     ) -> Result<PruneSummary, StoreError> {
         let mut summary = PruneSummary::default();
         for tenant in self.tenants().await? {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.backend.begin_write(&self.pool).await?;
             let deleted = sqlx::query(
                 "DELETE FROM imports WHERE tenant_id = $1 AND imported_at < $2 \
                  AND EXISTS (SELECT 1 FROM imports newer \
@@ -304,7 +304,7 @@ impl Store {
     ) -> Result<PruneSummary, StoreError> {
         let mut summary = PruneSummary::default();
         for tenant in self.tenants().await? {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.backend.begin_write(&self.pool).await?;
             let dropped = sqlx::query(
                 "UPDATE uploads SET body = NULL WHERE tenant_id = $1 AND body IS NOT NULL \
                  AND status IN ('done', 'failed') AND updated_at < $2",
@@ -332,16 +332,24 @@ impl Store {
         Ok(summary)
     }
 
-    /// The number of import history rows a tenant has (all assets).
+    /// Whether the upload's body is still stored (`None` for an unknown upload): retention drops
+    /// it once the upload is finished and old.
     ///
     /// # Errors
     /// A database error.
-    pub async fn import_history_len(&self, tenant: &TenantId) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_one(&self.pool)
-                .await?,
+    pub async fn upload_body_retained(
+        &self,
+        tenant: &TenantId,
+        upload: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        let retained: Option<i64> = sqlx::query_scalar(
+            "SELECT CASE WHEN body IS NULL THEN 0 ELSE 1 END FROM uploads \
+             WHERE tenant_id = $1 AND upload_id = $2",
         )
+        .bind(tenant.as_str())
+        .bind(upload)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(retained.map(|r| r == 1))
     }
 }

@@ -187,3 +187,170 @@ db_test!(
         assert!(err.to_string().contains("every source failed"), "{err}");
     }
 );
+
+db_test!(
+    rematch_queue_matches_queued_assets_once,
+    async |db: &TestDb| {
+        let Some((kev, osv_zip)) = feeds() else {
+            return;
+        };
+        let server = Server::start();
+        server.route("/kev.json", Route::new(kev, "kev-1"));
+        server.route("/crates.io/all.zip", Route::new(osv_zip, "osv-1"));
+        let store = &db.store;
+        let data_dir = db.dir.join("data");
+        let ctx = JobContext {
+            store: store.clone(),
+            job: tasks::REMATCH_QUEUE.to_owned(),
+            slot: 1,
+            instance: "test".to_owned(),
+        };
+        let queue = weerbaar_jobs::RematchQueueConfig::default();
+        // Nothing queued: nothing loaded.
+        assert_eq!(
+            tasks::rematch_queue(&ctx, &queue, &data_dir)
+                .await
+                .expect("run"),
+            "queue empty"
+        );
+        let tenant = TenantId::new("gemeente-diest").expect("tenant");
+        store
+            .add_tenant(&tenant, "Diest", "test")
+            .await
+            .expect("add");
+        let asset = openssl();
+        store
+            .import_assets(
+                &tenant,
+                "test",
+                &[AssetImport {
+                    asset: &asset,
+                    name: "Portal",
+                    file: "Cargo.lock",
+                    format: Format::CargoLock,
+                }],
+            )
+            .await
+            .expect("import");
+        store
+            .queue_rematch(&tenant, &["Portal"])
+            .await
+            .expect("queue");
+        // Queued before any feed: the entry waits.
+        assert_eq!(
+            tasks::rematch_queue(&ctx, &queue, &data_dir)
+                .await
+                .expect("run"),
+            "no feeds yet; the queue waits"
+        );
+        assert_eq!(store.take_rematch_batch(10).await.expect("queue").len(), 1);
+        tasks::feed_sync(&ctx, &config(&server), &data_dir)
+            .await
+            .expect("sync");
+        // The feed sync matched the tenant already; the queued entry is matched again (no change).
+        let after_sync = store
+            .findings(&tenant, FindingFilter::default())
+            .await
+            .expect("findings");
+        assert!(!after_sync.is_empty());
+        let detail = tasks::rematch_queue(&ctx, &queue, &data_dir)
+            .await
+            .expect("run");
+        assert_eq!(detail, "1 assets rematched: 0 new, 0 resolved findings");
+        assert!(
+            store
+                .take_rematch_batch(10)
+                .await
+                .expect("queue")
+                .is_empty()
+        );
+        assert_eq!(
+            tasks::rematch_queue(&ctx, &queue, &data_dir)
+                .await
+                .expect("run"),
+            "queue empty"
+        );
+    }
+);
+
+db_test!(
+    rematch_queue_opens_findings_of_a_new_asset,
+    async |db: &TestDb| {
+        let Some((kev, osv_zip)) = feeds() else {
+            return;
+        };
+        let server = Server::start();
+        server.route("/kev.json", Route::new(kev, "kev-1"));
+        server.route("/crates.io/all.zip", Route::new(osv_zip, "osv-1"));
+        let store = &db.store;
+        let data_dir = db.dir.join("data");
+        let ctx = JobContext {
+            store: store.clone(),
+            job: tasks::REMATCH_QUEUE.to_owned(),
+            slot: 1,
+            instance: "test".to_owned(),
+        };
+        // Feeds first (no tenants yet: nothing to rematch).
+        tasks::feed_sync(&ctx, &config(&server), &data_dir)
+            .await
+            .expect("sync");
+        let tenant = TenantId::new("gemeente-diest").expect("tenant");
+        store
+            .add_tenant(&tenant, "Diest", "test")
+            .await
+            .expect("add");
+        let asset = openssl();
+        for name in ["portal", "intranet"] {
+            store
+                .import_assets(
+                    &tenant,
+                    "test",
+                    &[AssetImport {
+                        asset: &asset,
+                        name,
+                        file: "Cargo.lock",
+                        format: Format::CargoLock,
+                    }],
+                )
+                .await
+                .expect("import");
+        }
+        // Only the queued asset is matched.
+        store
+            .queue_rematch(&tenant, &["portal"])
+            .await
+            .expect("queue");
+        let detail = tasks::rematch_queue(&ctx, &queue_config(), &data_dir)
+            .await
+            .expect("run");
+        let findings = store
+            .findings(&tenant, FindingFilter::default())
+            .await
+            .expect("findings");
+        assert!(!findings.is_empty());
+        assert!(findings.iter().all(|f| f.asset == "portal"), "{findings:?}");
+        assert_eq!(
+            detail,
+            format!(
+                "1 assets rematched: {} new, 0 resolved findings",
+                findings.len()
+            )
+        );
+        assert!(
+            store
+                .audit_log(&tenant)
+                .await
+                .expect("audit")
+                .iter()
+                .any(|e| e.actor == "job:rematch-queue@test")
+        );
+    }
+);
+
+fn queue_config() -> weerbaar_jobs::RematchQueueConfig {
+    // Batches of one: the run drains the queue batch by batch.
+    weerbaar_jobs::RematchQueueConfig {
+        batch: 1,
+        ..weerbaar_jobs::RematchQueueConfig::default()
+    }
+}

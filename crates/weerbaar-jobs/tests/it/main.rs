@@ -3,4 +3,5 @@
 
 mod backends;
 mod feed_sync;
+mod retention;
 mod scheduler;

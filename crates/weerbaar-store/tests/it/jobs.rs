@@ -203,7 +203,10 @@ store_test!(
             .await
             .expect("prune");
         assert_eq!((none.tenants, none.rows), (0, 0));
-        assert_eq!(store.import_history_len(&t).await.expect("len"), 4);
+        assert_eq!(
+            store.import_history(&t, None).await.expect("history").len(),
+            4
+        );
         // Everything is old: all but each asset's latest import go.
         let cutoff = i64::MAX;
         let pruned = store
@@ -211,8 +214,14 @@ store_test!(
             .await
             .expect("prune");
         assert_eq!((pruned.tenants, pruned.rows), (1, 2));
-        assert_eq!(store.import_history_len(&t).await.expect("len"), 2);
-        assert_eq!(store.import_history_len(&u).await.expect("len"), 1);
+        assert_eq!(
+            store.import_history(&t, None).await.expect("history").len(),
+            2
+        );
+        assert_eq!(
+            store.import_history(&u, None).await.expect("history").len(),
+            1
+        );
         let again = store
             .prune_imports(cutoff, "job:retention")
             .await

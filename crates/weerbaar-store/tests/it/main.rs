@@ -5,3 +5,4 @@ mod backends;
 mod findings;
 mod jobs;
 mod store;
+mod uploads;
