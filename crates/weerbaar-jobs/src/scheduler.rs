@@ -294,7 +294,16 @@ async fn run_claimed(
     (claim, outcome)
 }
 
-/// The body with its heartbeat, and the outcome recorded; separate so tests can drive it.
+/// A spawned body, aborted when its runner goes away.
+struct AbortOnDrop(tokio::task::JoinHandle<Result<String, JobsError>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The body with its heartbeat, and the outcome recorded.
 async fn run_body(
     store: &Store,
     clock: &dyn Clock,
@@ -310,20 +319,24 @@ async fn run_body(
         slot: claim.slot,
         instance,
     };
-    let body = (job.body)(ctx);
-    tokio::pin!(body);
+    // The body runs as its own task so the heartbeat keeps beating (on another worker thread)
+    // while the body computes without awaiting, as matching does; the guard aborts it when this
+    // future is dropped (lost claim, shutdown, abort).
+    let mut body = AbortOnDrop(tokio::spawn((job.body)(ctx)));
     let mut beat = tokio::time::interval(heartbeat);
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     beat.tick().await;
     let mut renewed_at = clock.now();
     let result = loop {
         tokio::select! {
-            result = &mut body => break result,
+            joined = &mut body.0 => break joined.unwrap_or_else(|e| {
+                Err(JobsError::failed("the job's task", e))
+            }),
             _ = beat.tick() => {
                 let now = clock.now();
                 match store.renew_claim(claim, now, lease).await {
                     Ok(true) => renewed_at = now,
-                    // Taken over: dropping the body cancels it at its next await.
+                    // Taken over: dropping the guard cancels the body at its next await.
                     Ok(false) => return JobOutcome::Lost,
                     // The database is unreachable: go on while the lease surely holds, stop
                     // once another instance may have taken over.

@@ -17,9 +17,6 @@ mod scan;
 mod tenant;
 mod version;
 
-pub use exception::in_force;
-pub use plan::to_plan;
-
 /// How a command ended, as the exit code documented in `weerbaar --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context;
 use jiff::civil::Date;
 use weerbaar_plan::{Lang, PolicySet};
-use weerbaar_store::{StoredFinding, TenantId};
+use weerbaar_store::TenantId;
 
 use super::Status;
 use super::exception::in_force;
