@@ -22,6 +22,23 @@
 //!   after a feed update ([`tasks::rematch_after_feed_update`]) and the notifications
 //!   ([`alerts`]) are the same code for `weerbaar feeds sync` and for the jobs.
 //! * **Time is injected** ([`Clock`]), so tests move slots and leases without sleeping.
+//!
+//! Wiring in a server:
+//!
+//! ```no_run
+//! # async fn serve(store: weerbaar_store::Store, data_dir: &std::path::Path,
+//! #                config: &weerbaar_jobs::JobsConfig) -> Result<(), weerbaar_jobs::JobsError> {
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let scheduler =
+//!     weerbaar_jobs::tasks::scheduler(store, &weerbaar_jobs::instance_id(), config, data_dir)?;
+//! let jobs = tokio::spawn(scheduler.run(async move {
+//!     let _ = stopped.await;
+//! }));
+//! // … serve until the shutdown signal, then:
+//! let _ = stop.send(());
+//! let _ = jobs.await;
+//! # Ok(()) }
+//! ```
 
 pub mod alerts;
 mod config;
@@ -31,6 +48,23 @@ pub mod tasks;
 
 pub use config::{FeedSyncConfig, JobsConfig, RematchQueueConfig, RetentionConfig};
 pub use scheduler::{Clock, JobContext, JobOutcome, Scheduler, Scope, SystemClock};
+
+/// A name for this process among the instances: the host name and the process id, so two
+/// instances on one host differ and a restarted instance is a new holder.
+#[must_use]
+pub fn instance_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+        })
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}:{}", std::process::id())
+}
 
 /// Why a job (or a library call the CLI shares) failed.
 #[derive(Debug, thiserror::Error)]

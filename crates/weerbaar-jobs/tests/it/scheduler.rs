@@ -404,3 +404,24 @@ db_test!(
         assert_eq!(who, ["a", "b"]);
     }
 );
+
+db_test!(
+    the_standard_scheduler_runs_the_enabled_jobs,
+    async |db: &TestDb| {
+        use weerbaar_jobs::{JobsConfig, tasks};
+        let mut config = JobsConfig::default();
+        let all = tasks::scheduler(db.store.clone(), "a", &config, &db.dir).expect("scheduler");
+        assert_eq!(all.job_names(), ["feed-sync", "rematch-queue", "retention"]);
+        config.feed_sync.enabled = false;
+        let some = tasks::scheduler(db.store.clone(), "a", &config, &db.dir).expect("scheduler");
+        assert_eq!(some.job_names(), ["rematch-queue", "retention"]);
+        config.enabled = false;
+        let none = tasks::scheduler(db.store.clone(), "a", &config, &db.dir).expect("scheduler");
+        assert!(none.job_names().is_empty());
+        // A bad feed configuration is refused at start, not at the first run hours later.
+        let mut bad = JobsConfig::default();
+        bad.feed_sync.sources = vec!["rss".into()];
+        let err = tasks::scheduler(db.store.clone(), "a", &bad, &db.dir).expect_err("bad source");
+        assert!(err.to_string().contains("jobs.feed_sync.sources"), "{err}");
+    }
+);
