@@ -190,6 +190,34 @@ mod tests {
     }
 
     #[test]
+    fn the_toml_section_reads_as_documented() {
+        let text = r#"
+            lease_seconds = 60
+            [feed_sync]
+            interval_seconds = 3600
+            per_instance = false
+            sources = ["osv", "kev"]
+            urls = { kev = ["http://mirror.example/kev.json"] }
+            [rematch_queue]
+            enabled = false
+            [retention]
+            upload_body_days = 14
+        "#;
+        let config: JobsConfig = toml::from_str(text).expect("toml");
+        assert_eq!(config.lease_seconds, 60);
+        assert_eq!(config.heartbeat_seconds, 30);
+        assert!(!config.feed_sync.per_instance);
+        assert_eq!(config.feed_sync.interval_seconds, 3600);
+        assert_eq!(
+            config.feed_sync.urls["kev"],
+            ["http://mirror.example/kev.json"]
+        );
+        assert!(!config.rematch_queue.enabled);
+        assert_eq!(config.retention.upload_body_days, 14);
+        assert_eq!(config.retention.import_history_days, 400);
+    }
+
+    #[test]
     fn sources_and_urls_are_checked() {
         let mut config = FeedSyncConfig::default();
         assert_eq!(config.sources().expect("all").len(), 4);
