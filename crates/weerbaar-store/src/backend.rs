@@ -46,10 +46,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0004_portfolio_packages.sql"),
         postgres: include_str!("migrations/postgres/0004_portfolio_packages.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("migrations/sqlite/0005_api_tokens.sql"),
+        postgres: include_str!("migrations/postgres/0005_api_tokens.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 impl Backend {
     /// Picks the backend from a database URL.

@@ -55,14 +55,6 @@ pub fn local_time(seconds: i64) -> String {
         .to_string()
 }
 
-/// The Brussels calendar day of a stored timestamp.
-pub fn local_day(seconds: i64) -> jiff::civil::Date {
-    jiff::Timestamp::from_second(seconds)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned_datetime(display_zone())
-        .date()
-}
-
 /// A stored timestamp as RFC 3339 UTC, for JSON and CSV (machine-readable and zone-free).
 pub fn rfc3339(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |ts| ts.to_string())

@@ -4,3 +4,4 @@
 mod backends;
 mod findings;
 mod store;
+mod tokens;

@@ -1,75 +1,20 @@
 //! `weerbaar plan` and `weerbaar exposure`: stored findings judged by weerbaar-plan.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
 use jiff::civil::Date;
 use weerbaar_plan::{Lang, PolicySet};
-use weerbaar_store::{StoredFinding, TenantId};
+use weerbaar_store::TenantId;
 
 use super::Status;
-use super::exception::in_force;
 use super::findings::parse_day;
 use crate::cli::{ExposureArgs, FindingsStatsArgs, PlanArgs, PlanFormat, PolicyArgs, StorageArgs};
 use crate::output::{self, Format, csv_record, table};
 use crate::storage;
 
-/// Ecosystem of findings matched by CPE: NVD product versions follow the generic scheme.
-const CPE_ECOSYSTEM: &str = "generic";
-
-fn parse_date(text: &str) -> Option<Date> {
-    text.parse().ok()
-}
-
-/// A stored finding as weerbaar-plan sees it: days in the Brussels calendar.
-pub fn to_plan(f: &StoredFinding) -> weerbaar_plan::Finding {
-    let facts = &f.facts;
-    weerbaar_plan::Finding {
-        tenant: f.tenant.clone(),
-        asset: weerbaar_plan::AssetRef {
-            name: f.asset.clone(),
-            criticality: f.criticality.parse().unwrap_or_default(),
-            exposure: f.exposure.parse().unwrap_or_default(),
-            zone: f.zone.clone(),
-        },
-        advisory_id: f.vuln_id.clone(),
-        aliases: f
-            .ids
-            .iter()
-            .filter(|id| **id != f.vuln_id)
-            .cloned()
-            .collect(),
-        package: weerbaar_plan::Package {
-            ecosystem: f
-                .ecosystem
-                .clone()
-                .unwrap_or_else(|| CPE_ECOSYSTEM.to_owned()),
-            name: f.package.clone(),
-            version: f.version.clone(),
-            purl: f.purl.clone(),
-        },
-        fixed_versions: f.fixed_versions.clone(),
-        kev: facts.kev.as_ref().and_then(|k| {
-            Some(weerbaar_plan::Kev {
-                date_added: parse_date(&k.date_added)?,
-                due_date: parse_date(&k.due_date)?,
-                ransomware: k.ransomware,
-            })
-        }),
-        epss: facts.epss.as_ref().map(|e| weerbaar_plan::Epss {
-            score: e.score,
-            percentile: e.percentile,
-        }),
-        cvss: facts.cvss.as_ref().map(|c| weerbaar_plan::Cvss {
-            vector: c.vector.clone(),
-            base_score: c.base_score,
-        }),
-        first_seen: output::local_day(f.first_seen),
-        last_seen: output::local_day(f.last_seen),
-        resolved_at: f.resolved_at.map(output::local_day),
-    }
-}
+/// A stored finding as weerbaar-plan sees it (shared with the server: `weerbaar_tracking::judge`).
+pub use weerbaar_tracking::judge::to_plan;
 
 fn policies(args: &PolicyArgs) -> anyhow::Result<PolicySet> {
     let Some(path) = &args.policy else {
@@ -95,17 +40,13 @@ pub async fn plan(storage_args: &StorageArgs, args: &PlanArgs) -> anyhow::Result
     let policies = policies(&args.policy)?;
     let today = today(&args.policy)?;
     let store = storage::open(storage_args).await?;
-    store.tenant(&tenant).await?;
-    let stored = store.findings(&tenant, Default::default()).await?;
-    let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
-    let exceptions = in_force(&store, &tenant).await?;
-    let plan = weerbaar_plan::build(
-        tenant.as_str(),
-        &findings,
-        &exceptions,
+    let plan = weerbaar_tracking::judge::tenant_plan(
+        &store,
+        &tenant,
         policies.for_tenant(tenant.as_str()),
         today,
-    );
+    )
+    .await?;
     let text = match args.format {
         PlanFormat::Html => weerbaar_plan::export::html(&plan, lang),
         PlanFormat::Csv => weerbaar_plan::export::csv(&plan, lang)?,
@@ -165,22 +106,8 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
     let policies = policies(&args.policy)?;
     let today = today(&args.policy)?;
     let store = storage::open(storage_args).await?;
-    let stored = store.exposure(&args.id).await?;
-    let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
-    let mut exceptions: HashMap<String, Vec<weerbaar_plan::Exception>> = HashMap::new();
-    for f in &findings {
-        if !exceptions.contains_key(&f.tenant) {
-            let tenant = TenantId::new(&f.tenant)?;
-            exceptions.insert(f.tenant.clone(), in_force(&store, &tenant).await?);
-        }
-    }
-    let exposed = weerbaar_plan::exposure::exposure(
-        &findings,
-        &args.id,
-        &policies,
-        |tenant| exceptions.get(tenant).map_or(&[], Vec::as_slice),
-        today,
-    );
+    let exposed =
+        weerbaar_tracking::judge::exposure(&store, &args.id, &policies, today, None).await?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
