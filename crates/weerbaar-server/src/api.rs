@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use weerbaar_store::{
-    FindingQuery, FindingStatus, NewException, PageRequest, Severity, TenantId,
-};
+use weerbaar_store::{FindingQuery, FindingStatus, NewException, PageRequest, Severity, TenantId};
 
 use crate::AppState;
 use crate::auth::{Admin, Authorized, Ingest, Read, ReadOrIngest};
@@ -531,14 +529,9 @@ async fn tenant_exposure(
     let id = check_vuln_id(&id)?;
     let today = params.day()?;
     state.store.tenant(tenant).await?;
-    let exposed = weerbaar_tracking::judge::exposure(
-        &state.store,
-        id,
-        &state.policies,
-        today,
-        Some(tenant),
-    )
-    .await?;
+    let exposed =
+        weerbaar_tracking::judge::exposure(&state.store, id, &state.policies, today, Some(tenant))
+            .await?;
     Ok(axum::Json(json(&exposed)?))
 }
 
@@ -648,7 +641,9 @@ async fn create_upload(
         .await
         .map_err(|_| ApiError::too_large(limit))?;
     if bytes.is_empty() {
-        return Err(ApiError::bad_request("the body is empty: send the inventory file"));
+        return Err(ApiError::bad_request(
+            "the body is empty: send the inventory file",
+        ));
     }
     let receipt = state
         .uploads

@@ -158,7 +158,8 @@ impl<S: Required> FromRequestParts<AppState> for Authorized<S> {
         let tenant = match path_tenant {
             None => None,
             Some(raw) => {
-                let tenant = TenantId::new(&raw).map_err(|e| ApiError::invalid_parameter(e.to_string()))?;
+                let tenant =
+                    TenantId::new(&raw).map_err(|e| ApiError::invalid_parameter(e.to_string()))?;
                 if !principal.is_admin() && principal.token.tenant != tenant {
                     return Err(ApiError::not_found(format!("no tenant {raw:?}")));
                 }

@@ -235,11 +235,15 @@ impl Config {
         if self.bind.parse::<std::net::SocketAddr>().is_err() {
             return Err(invalid(
                 "bind",
-                format!("{:?} is not ADDRESS:PORT (127.0.0.1:8080, [::]:8080)", self.bind),
+                format!(
+                    "{:?} is not ADDRESS:PORT (127.0.0.1:8080, [::]:8080)",
+                    self.bind
+                ),
             ));
         }
         if let Some(url) = &self.database {
-            weerbaar_store::Backend::from_url(url).map_err(|e| invalid("database", e.to_string()))?;
+            weerbaar_store::Backend::from_url(url)
+                .map_err(|e| invalid("database", e.to_string()))?;
         }
         if self.uploads.max_bytes == 0 {
             return Err(invalid("uploads.max_bytes", "must be at least 1"));
@@ -250,7 +254,10 @@ impl Config {
         if self.tokens.default_days == 0 || self.tokens.default_days > self.tokens.max_days {
             return Err(invalid(
                 "tokens.default_days",
-                format!("must be between 1 and tokens.max_days ({})", self.tokens.max_days),
+                format!(
+                    "must be between 1 and tokens.max_days ({})",
+                    self.tokens.max_days
+                ),
             ));
         }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
@@ -261,16 +268,19 @@ impl Config {
     /// The database URL in use: the configured one, or SQLite in the data directory.
     #[must_use]
     pub fn database_url(&self) -> String {
-        self.database
-            .clone()
-            .unwrap_or_else(|| weerbaar_store::sqlite_url(&self.data_dir.join(weerbaar_store::SQLITE_FILE)))
+        self.database.clone().unwrap_or_else(|| {
+            weerbaar_store::sqlite_url(&self.data_dir.join(weerbaar_store::SQLITE_FILE))
+        })
     }
 
     /// The effective configuration as TOML, with the database password hidden.
     #[must_use]
     pub fn redacted_toml(&self) -> String {
         let mut shown = self.clone();
-        shown.database = shown.database.as_deref().map(weerbaar_store::backend::redact);
+        shown.database = shown
+            .database
+            .as_deref()
+            .map(weerbaar_store::backend::redact);
         toml::to_string(&shown).unwrap_or_else(|e| format!("# cannot show: {e}\n"))
     }
 }
@@ -281,8 +291,11 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_and_column() {
-        let err = Config::parse("server.toml", "bind = \"0.0.0.0:80\"\n[uploads]\nmax_byte = 3\n")
-            .expect_err("unknown key");
+        let err = Config::parse(
+            "server.toml",
+            "bind = \"0.0.0.0:80\"\n[uploads]\nmax_byte = 3\n",
+        )
+        .expect_err("unknown key");
         match err {
             ConfigError::Toml { file, line, .. } => {
                 assert_eq!(file, "server.toml");
@@ -316,9 +329,8 @@ mod tests {
             .expect("valid");
         assert_eq!(config.bind, "0.0.0.0:9000");
         assert_eq!(config.uploads.max_bytes, 1000);
-        let bad = Config::default().apply_env(|v| {
-            (v == "WEERBAAR_TOKEN_MAX_DAYS").then(|| "ninety".to_owned())
-        });
+        let bad = Config::default()
+            .apply_env(|v| (v == "WEERBAAR_TOKEN_MAX_DAYS").then(|| "ninety".to_owned()));
         assert!(bad.is_err());
     }
 

@@ -163,10 +163,7 @@ pub fn app(state: AppState) -> Router {
     router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            observe,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
@@ -244,7 +241,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
     responses((status = 200, description = "Metrics", body = String, content_type = "text/plain")))]
 async fn metrics_text(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()
@@ -335,13 +335,12 @@ pub async fn run(
     background: Vec<Background>,
 ) -> Result<(), ServerError> {
     let bind = state.config.bind.clone();
-    let listener =
-        tokio::net::TcpListener::bind(&bind)
-            .await
-            .map_err(|e| ServerError::Bind {
-                bind: bind.clone(),
-                reason: e.to_string(),
-            })?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| ServerError::Bind {
+            bind: bind.clone(),
+            reason: e.to_string(),
+        })?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, backend = ?state.store.backend(), "listening");
     let (stop, stopped) = watch::channel(false);

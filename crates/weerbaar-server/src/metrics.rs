@@ -142,7 +142,9 @@ mod tests {
         assert!(text.contains(
             "weerbaar_http_request_duration_seconds_bucket{method=\"GET\",route=\"/a\",status=\"200\",le=\"0.5\"} 2"
         ));
-        assert!(text.contains("weerbaar_http_requests_total{method=\"GET\",route=\"/a\",status=\"200\"} 2"));
+        assert!(text.contains(
+            "weerbaar_http_requests_total{method=\"GET\",route=\"/a\",status=\"200\"} 2"
+        ));
         m.add("weerbaar_uploads_total", "Uploads accepted.", "", 2);
         assert!(m.render().contains("weerbaar_uploads_total 2"));
     }

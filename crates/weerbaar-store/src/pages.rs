@@ -286,7 +286,12 @@ impl Store {
         .await?;
         let items = rows
             .iter()
-            .map(|row| Ok((row.try_get::<String, _>("component_key")?, component_from_row(row)?)))
+            .map(|row| {
+                Ok((
+                    row.try_get::<String, _>("component_key")?,
+                    component_from_row(row)?,
+                ))
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let page = page(items, limit, |(k, _)| encode_cursor(&[k]));
         Ok(Some(Page {
@@ -380,7 +385,10 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_refuse_forgeries() {
         let c = encode_cursor(&["1700000000", "abc-1"]);
-        assert_eq!(decode_cursor(&c).expect("own cursor"), ["1700000000", "abc-1"]);
+        assert_eq!(
+            decode_cursor(&c).expect("own cursor"),
+            ["1700000000", "abc-1"]
+        );
         for bad in ["", "x", "zz", "abc", "ff"] {
             assert!(decode_cursor(bad).is_err(), "{bad}");
         }

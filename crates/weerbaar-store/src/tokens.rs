@@ -362,7 +362,10 @@ impl Store {
     ///
     /// # Errors
     /// A database error.
-    pub async fn authenticate(&self, token: &str) -> Result<Result<TokenInfo, AuthError>, StoreError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Result<TokenInfo, AuthError>, StoreError> {
         let Some((tenant, id, secret)) = split_token(token.trim()) else {
             return Ok(Err(AuthError::Invalid));
         };
@@ -377,8 +380,7 @@ impl Store {
         let stored_hash: String = row.try_get("secret_hash")?;
         let info = token_from_row(&row)?;
         let at = now();
-        let verdict = if !constant_time_eq(hash_secret(secret).as_bytes(), stored_hash.as_bytes())
-        {
+        let verdict = if !constant_time_eq(hash_secret(secret).as_bytes(), stored_hash.as_bytes()) {
             Err(AuthError::Invalid)
         } else if info.revoked_at.is_some() {
             Err(AuthError::Revoked)

@@ -12,8 +12,8 @@ use weerbaar_store::{NewToken, Scope, Store, TenantId};
 use super::Status;
 use crate::cli::StorageArgs;
 use crate::cli_server::{
-    AdminCommand, AdminTenantCommand, AdminTokenCommand, ConfigCheckArgs, ConfigCommand,
-    PushArgs, ServeArgs,
+    AdminCommand, AdminTenantCommand, AdminTokenCommand, ConfigCheckArgs, ConfigCommand, PushArgs,
+    ServeArgs,
 };
 use crate::output::{Format, csv_record, local_time, rfc3339, table};
 use crate::storage;
@@ -46,9 +46,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         Some(url) => Store::open(url)
             .await
             .with_context(|| format!("opening database {}", weerbaar_store::backend::redact(url))),
-        None => Store::open_data_dir(&config.data_dir).await.with_context(|| {
-            format!("opening the database in {}", config.data_dir.display())
-        }),
+        None => Store::open_data_dir(&config.data_dir)
+            .await
+            .with_context(|| format!("opening the database in {}", config.data_dir.display())),
     }
 }
 
