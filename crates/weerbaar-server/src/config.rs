@@ -336,8 +336,10 @@ mod tests {
 
     #[test]
     fn validation_and_redaction() {
-        let mut config = Config::default();
-        config.database = Some("postgres://app:s3cret@db.example/w".into());
+        let mut config = Config {
+            database: Some("postgres://app:s3cret@db.example/w".into()),
+            ..Config::default()
+        };
         config.validate().expect("valid");
         let shown = config.redacted_toml();
         assert!(!shown.contains("s3cret"), "{shown}");

@@ -140,7 +140,6 @@ impl Modify for SecurityAddon {
 struct ApiDoc;
 
 /// The router and the OpenAPI document, built together.
-#[must_use]
 pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))

@@ -57,7 +57,7 @@ fn encode_cursor(parts: &[&str]) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<Vec<String>, StoreError> {
-    if cursor.is_empty() || cursor.len() % 2 != 0 || cursor.len() > 4096 {
+    if cursor.is_empty() || !cursor.len().is_multiple_of(2) || cursor.len() > 4096 {
         return Err(StoreError::InvalidCursor);
     }
     let bytes = (0..cursor.len())

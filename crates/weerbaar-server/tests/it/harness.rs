@@ -40,16 +40,16 @@ impl UploadQueue for MemoryUploads {
     fn enqueue(&self, request: UploadRequest) -> BoxFuture<'_, Result<UploadReceipt, ApiError>> {
         Box::pin(async move {
             let mut map = self.0.lock().expect("lock");
-            if let Some(key) = &request.idempotency_key {
-                if let Some(((_, id), _)) = map.iter().find(|((t, _), (r, _))| {
+            if let Some(key) = &request.idempotency_key
+                && let Some(((_, id), _)) = map.iter().find(|((t, _), (r, _))| {
                     *t == request.tenant.as_str() && r.idempotency_key.as_deref() == Some(key)
-                }) {
-                    return Ok(UploadReceipt {
-                        id: id.clone(),
-                        replayed: true,
-                        body: serde_json::json!({"id": id, "status": "queued"}),
-                    });
-                }
+                })
+            {
+                return Ok(UploadReceipt {
+                    id: id.clone(),
+                    replayed: true,
+                    body: serde_json::json!({"id": id, "status": "queued"}),
+                });
             }
             let id = format!("u{}", map.len() + 1);
             map.insert(
@@ -201,8 +201,10 @@ pub async fn app(store: Store) -> App {
         std::process::id(),
         jiff::Timestamp::now().as_nanosecond()
     ));
-    let mut config = Config::default();
-    config.data_dir.clone_from(&data_dir);
+    let mut config = Config {
+        data_dir: data_dir.clone(),
+        ..Config::default()
+    };
     config.uploads.max_bytes = 1000;
     let state =
         AppState::new(config, store.clone(), Arc::new(MemoryUploads::default())).expect("state");
