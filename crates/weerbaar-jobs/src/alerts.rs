@@ -5,110 +5,17 @@
 //! nothing is sent and nothing is said. A rematch takes a [`Snapshot`] of the tenant's open
 //! findings before it writes, and [`Snapshot::notify`] compares it with the findings after.
 //! Because the comparison is of stored findings, a second rematch of the same change (another
-//! instance, a retried job) finds nothing new and sends nothing twice.
+//! instance, a retried job) finds nothing new and sends nothing twice. Findings are judged as
+//! the plan judges them (`weerbaar_tracking::judge`).
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use weerbaar_notify::{Config, Delivery, Notifier};
-use weerbaar_plan::{Exception, PolicySet};
-use weerbaar_store::{FindingFilter, Store, StoredFinding, TenantId};
+use weerbaar_plan::PolicySet;
+use weerbaar_store::{FindingFilter, Store, TenantId};
+use weerbaar_tracking::judge::{exceptions_in_force, to_plan};
 
 use crate::JobsError;
-
-/// The zone of every calendar day weerbaar shows or judges by.
-const DISPLAY_ZONE: &str = "Europe/Brussels";
-
-/// The Brussels time zone (UTC if the bundled database lacks it).
-#[must_use]
-pub fn display_zone() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get(DISPLAY_ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
-/// The Brussels calendar day of a stored timestamp.
-#[must_use]
-pub fn local_day(seconds: i64) -> Date {
-    jiff::Timestamp::from_second(seconds)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned_datetime(display_zone())
-        .date()
-}
-
-/// Ecosystem of findings matched by CPE: NVD product versions follow the generic scheme.
-const CPE_ECOSYSTEM: &str = "generic";
-
-fn parse_date(text: &str) -> Option<Date> {
-    text.parse().ok()
-}
-
-/// A stored finding as weerbaar-plan sees it: days in the Brussels calendar.
-#[must_use]
-pub fn to_plan(f: &StoredFinding) -> weerbaar_plan::Finding {
-    let facts = &f.facts;
-    weerbaar_plan::Finding {
-        tenant: f.tenant.clone(),
-        asset: weerbaar_plan::AssetRef {
-            name: f.asset.clone(),
-            criticality: f.criticality.parse().unwrap_or_default(),
-            exposure: f.exposure.parse().unwrap_or_default(),
-            zone: f.zone.clone(),
-        },
-        advisory_id: f.vuln_id.clone(),
-        aliases: f
-            .ids
-            .iter()
-            .filter(|id| **id != f.vuln_id)
-            .cloned()
-            .collect(),
-        package: weerbaar_plan::Package {
-            ecosystem: f
-                .ecosystem
-                .clone()
-                .unwrap_or_else(|| CPE_ECOSYSTEM.to_owned()),
-            name: f.package.clone(),
-            version: f.version.clone(),
-            purl: f.purl.clone(),
-        },
-        fixed_versions: f.fixed_versions.clone(),
-        kev: facts.kev.as_ref().and_then(|k| {
-            Some(weerbaar_plan::Kev {
-                date_added: parse_date(&k.date_added)?,
-                due_date: parse_date(&k.due_date)?,
-                ransomware: k.ransomware,
-            })
-        }),
-        epss: facts.epss.as_ref().map(|e| weerbaar_plan::Epss {
-            score: e.score,
-            percentile: e.percentile,
-        }),
-        cvss: facts.cvss.as_ref().map(|c| weerbaar_plan::Cvss {
-            vector: c.vector.clone(),
-            base_score: c.base_score,
-        }),
-        first_seen: local_day(f.first_seen),
-        last_seen: local_day(f.last_seen),
-        resolved_at: f.resolved_at.map(local_day),
-    }
-}
-
-/// The exceptions in force of `tenant`, as the plan reads them.
-///
-/// # Errors
-/// A database error, or a stored exception this build cannot read.
-pub async fn exceptions_in_force(
-    store: &Store,
-    tenant: &TenantId,
-) -> Result<Vec<Exception>, JobsError> {
-    store
-        .exceptions(tenant, false)
-        .await?
-        .into_iter()
-        .map(|s| {
-            serde_json::from_value(s.body)
-                .map_err(|e| JobsError::failed(format!("stored exception {} of {tenant}", s.id), e))
-        })
-        .collect()
-}
 
 fn config_path(data_dir: &Path) -> Option<PathBuf> {
     match std::env::var_os("WEERBAAR_NOTIFY") {
@@ -200,9 +107,7 @@ impl Snapshot {
     pub async fn notify(self, store: &Store) -> Result<Vec<Delivery>, JobsError> {
         let after = open_findings(store, &self.tenant).await?;
         let exceptions = exceptions_in_force(store, &self.tenant).await?;
-        let today = jiff::Timestamp::now()
-            .to_zoned_datetime(display_zone())
-            .date();
+        let today = weerbaar_tracking::judge::today();
         let alerts = weerbaar_plan::alert::alerts(
             &self.before,
             &after,

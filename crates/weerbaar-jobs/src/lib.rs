@@ -76,6 +76,8 @@ pub enum JobsError {
     Tracking(#[from] weerbaar_tracking::TrackingError),
     #[error(transparent)]
     Feeds(#[from] weerbaar_feeds::Error),
+    #[error(transparent)]
+    Judge(#[from] weerbaar_tracking::judge::JudgeError),
     /// A configuration that cannot be used (named in the message).
     #[error("{0}")]
     Config(String),

@@ -47,6 +47,11 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("migrations/postgres/0004_portfolio_packages.sql"),
     },
     Migration {
+        version: 5,
+        sqlite: include_str!("migrations/sqlite/0005_api_tokens.sql"),
+        postgres: include_str!("migrations/postgres/0005_api_tokens.sql"),
+    },
+    Migration {
         version: 6,
         sqlite: include_str!("migrations/sqlite/0006_uploads.sql"),
         postgres: include_str!("migrations/postgres/0006_uploads.sql"),

@@ -24,6 +24,12 @@ pub enum StoreError {
         "the database is at schema version {found}, newer than this weerbaar ({known}); upgrade weerbaar"
     )]
     SchemaTooNew { found: i64, known: i64 },
+    /// An API token request that cannot be honoured (no scopes, past expiry, unknown scope).
+    #[error("invalid token: {reason}")]
+    InvalidToken { reason: String },
+    /// A pagination cursor that this store did not hand out.
+    #[error("invalid cursor: pass back the next_cursor of the previous page unchanged")]
+    InvalidCursor,
     /// The database refused an operation.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

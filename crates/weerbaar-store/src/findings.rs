@@ -872,7 +872,7 @@ async fn write_ids(
     Ok(())
 }
 
-fn finding_from_row(row: &AnyRow) -> Result<StoredFinding, StoreError> {
+pub(crate) fn finding_from_row(row: &AnyRow) -> Result<StoredFinding, StoreError> {
     let ids: String = row.try_get("ids")?;
     let fixed: String = row.try_get("fixed_versions")?;
     let facts: String = row.try_get("facts")?;

@@ -445,7 +445,7 @@ fn corrupt(column: &'static str, reason: impl ToString) -> StoreError {
     }
 }
 
-fn asset_from_row(row: &AnyRow) -> Result<Asset, StoreError> {
+pub(crate) fn asset_from_row(row: &AnyRow) -> Result<Asset, StoreError> {
     let kind: String = row.try_get("kind")?;
     let criticality: String = row.try_get("criticality")?;
     let exposure: String = row.try_get("exposure")?;

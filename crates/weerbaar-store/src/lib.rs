@@ -25,7 +25,9 @@ mod exceptions;
 mod findings;
 mod inventory;
 mod jobs;
+mod pages;
 mod tenant;
+mod tokens;
 mod uploads;
 
 use std::path::Path;
@@ -46,7 +48,9 @@ pub use inventory::{
     AssetImport, AssetSummary, ImportRecord, ImportSummary, StoredAsset, StoredComponent,
 };
 pub use jobs::{JobClaim, JobRun, JobStatus, PruneSummary};
+pub use pages::{FindingQuery, FindingStatus, Page, PageRequest, Severity};
 pub use tenant::{Tenant, TenantId};
+pub use tokens::{AuthError, CreatedToken, NewToken, Scope, TOKEN_PREFIX, TokenInfo};
 pub use uploads::{
     ClaimedUpload, MAX_ATTEMPTS, NewUpload, RematchItem, UploadFilter, UploadState, UploadStatus,
 };
@@ -208,5 +212,35 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// Whether the database answers and its schema is the one this binary knows, for readiness
+    /// probes: `Ok(version)` when current.
+    ///
+    /// # Errors
+    /// A database error, or [`StoreError::SchemaTooNew`] / [`StoreError::Corrupt`] when the
+    /// schema is not at [`backend::SCHEMA_VERSION`].
+    pub async fn check_schema(&self) -> Result<i64, StoreError> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        let version = version.unwrap_or(0);
+        match version.cmp(&backend::SCHEMA_VERSION) {
+            std::cmp::Ordering::Equal => Ok(version),
+            std::cmp::Ordering::Greater => Err(StoreError::SchemaTooNew {
+                found: version,
+                known: backend::SCHEMA_VERSION,
+            }),
+            std::cmp::Ordering::Less => Err(StoreError::Corrupt {
+                table: "schema_migrations",
+                column: "version",
+                reason: format!(
+                    "schema version {version} is older than {}; restart to migrate",
+                    backend::SCHEMA_VERSION
+                ),
+            }),
+        }
     }
 }

@@ -19,6 +19,7 @@
 //! * **No state, full rematch.** Without a saved state (first feed import, or a new state
 //!   format) every tenant is rematched in full, and the state saved afterwards.
 
+pub mod judge;
 mod rematch;
 mod state;
 

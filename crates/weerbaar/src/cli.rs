@@ -112,6 +112,20 @@ pub enum Command {
     /// Which tenants and assets are exposed to a vulnerability, by any id or alias
     /// (CVE-2024-3400, a GHSA, a DSA…), with the installed version, the fix and the due date.
     Exposure(ExposureArgs),
+
+    /// Run the HTTP API server (REST API under /api/v1, OpenAPI at /api/v1/openapi.json).
+    Serve(crate::cli_server::ServeArgs),
+
+    /// Provider administration: tenants and API tokens.
+    #[command(subcommand)]
+    Admin(crate::cli_server::AdminCommand),
+
+    /// Push an inventory file to a weerbaar server with a tenant's API token.
+    Push(crate::cli_server::PushArgs),
+
+    /// Check the server configuration.
+    #[command(subcommand)]
+    Config(crate::cli_server::ConfigCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ use clap::Parser;
 
 mod alerts;
 mod cli;
+mod cli_server;
 mod commands;
 mod knowledge;
 mod output;

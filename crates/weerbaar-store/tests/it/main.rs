@@ -5,4 +5,5 @@ mod backends;
 mod findings;
 mod jobs;
 mod store;
+mod tokens;
 mod uploads;

@@ -40,7 +40,7 @@ fn to_new(e: &Exception) -> anyhow::Result<NewException> {
 
 /// The exceptions in force of `tenant`, as the plan reads them.
 pub async fn in_force(store: &Store, tenant: &TenantId) -> anyhow::Result<Vec<Exception>> {
-    Ok(weerbaar_jobs::alerts::exceptions_in_force(store, tenant).await?)
+    Ok(weerbaar_tracking::judge::exceptions_in_force(store, tenant).await?)
 }
 
 async fn add(storage_args: &StorageArgs, args: &ExceptionAddArgs) -> anyhow::Result<Status> {

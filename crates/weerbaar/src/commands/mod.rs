@@ -14,6 +14,7 @@ mod findings;
 mod inventory;
 mod plan;
 mod scan;
+mod server;
 mod tenant;
 mod version;
 
@@ -55,6 +56,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Exposure(args) => runtime()?.block_on(plan::exposure(&cli.storage, &args)),
         Command::Tenant(cmd) => runtime()?.block_on(tenant::run(&cli.storage, cmd)),
         Command::Inventory(cmd) => runtime()?.block_on(inventory::run(&cli.storage, cmd)),
+        Command::Serve(args) => server::serve(&cli.storage, &args),
+        Command::Admin(cmd) => runtime()?.block_on(server::admin(&cli.storage, cmd)),
+        Command::Push(args) => server::push(&args),
+        Command::Config(cmd) => server::config(cmd),
     }
 }
 

@@ -1,6 +1,5 @@
 //! `weerbaar plan` and `weerbaar exposure`: stored findings judged by weerbaar-plan.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
@@ -9,13 +8,13 @@ use weerbaar_plan::{Lang, PolicySet};
 use weerbaar_store::TenantId;
 
 use super::Status;
-use super::exception::in_force;
 use super::findings::parse_day;
 use crate::cli::{ExposureArgs, FindingsStatsArgs, PlanArgs, PlanFormat, PolicyArgs, StorageArgs};
 use crate::output::{self, Format, csv_record, table};
 use crate::storage;
 
-pub use weerbaar_jobs::alerts::to_plan;
+/// A stored finding as weerbaar-plan sees it (shared with the server: `weerbaar_tracking::judge`).
+pub use weerbaar_tracking::judge::to_plan;
 
 fn policies(args: &PolicyArgs) -> anyhow::Result<PolicySet> {
     let Some(path) = &args.policy else {
@@ -41,17 +40,13 @@ pub async fn plan(storage_args: &StorageArgs, args: &PlanArgs) -> anyhow::Result
     let policies = policies(&args.policy)?;
     let today = today(&args.policy)?;
     let store = storage::open(storage_args).await?;
-    store.tenant(&tenant).await?;
-    let stored = store.findings(&tenant, Default::default()).await?;
-    let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
-    let exceptions = in_force(&store, &tenant).await?;
-    let plan = weerbaar_plan::build(
-        tenant.as_str(),
-        &findings,
-        &exceptions,
+    let plan = weerbaar_tracking::judge::tenant_plan(
+        &store,
+        &tenant,
         policies.for_tenant(tenant.as_str()),
         today,
-    );
+    )
+    .await?;
     let text = match args.format {
         PlanFormat::Html => weerbaar_plan::export::html(&plan, lang),
         PlanFormat::Csv => weerbaar_plan::export::csv(&plan, lang)?,
@@ -111,22 +106,8 @@ pub async fn exposure(storage_args: &StorageArgs, args: &ExposureArgs) -> anyhow
     let policies = policies(&args.policy)?;
     let today = today(&args.policy)?;
     let store = storage::open(storage_args).await?;
-    let stored = store.exposure(&args.id).await?;
-    let findings: Vec<weerbaar_plan::Finding> = stored.iter().map(to_plan).collect();
-    let mut exceptions: HashMap<String, Vec<weerbaar_plan::Exception>> = HashMap::new();
-    for f in &findings {
-        if !exceptions.contains_key(&f.tenant) {
-            let tenant = TenantId::new(&f.tenant)?;
-            exceptions.insert(f.tenant.clone(), in_force(&store, &tenant).await?);
-        }
-    }
-    let exposed = weerbaar_plan::exposure::exposure(
-        &findings,
-        &args.id,
-        &policies,
-        |tenant| exceptions.get(tenant).map_or(&[], Vec::as_slice),
-        today,
-    );
+    let exposed =
+        weerbaar_tracking::judge::exposure(&store, &args.id, &policies, today, None).await?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {

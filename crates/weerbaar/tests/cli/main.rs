@@ -6,6 +6,7 @@ mod inventory;
 mod notify;
 mod plan;
 mod scan;
+mod server;
 mod tracking;
 mod version;
 
