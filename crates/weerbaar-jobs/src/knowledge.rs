@@ -5,7 +5,9 @@
 //! Messages for people (a damaged cache, advisory warnings, "compiling…") go to a [`Notes`]
 //! callback: the CLI prints them on stderr, the server logs them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use weerbaar_matching::Mapping;
 use weerbaar_scan::Knowledge;
@@ -137,6 +139,41 @@ pub fn load_stored(data_dir: &Path, notes: Notes<'_>) -> Result<Option<Knowledge
             "the compiled advisories could not be cached: {e}"
         )));
     }
+    Ok(Some(knowledge))
+}
+
+/// The stored knowledge of `data_dir` as [`load_stored`] gives it, kept in memory while the
+/// feeds' fingerprint is unchanged: the server's rematch job runs every few seconds, and reading
+/// the cache files each time would cost more than matching a few assets. The price is that the
+/// compiled knowledge stays resident in the server between runs.
+///
+/// # Errors
+/// As [`load_stored`].
+pub fn load_stored_shared(
+    data_dir: &Path,
+    notes: Notes<'_>,
+) -> Result<Option<Arc<Knowledge>>, JobsError> {
+    type Resident = Mutex<HashMap<PathBuf, (String, Arc<Knowledge>)>>;
+    static RESIDENT: OnceLock<Resident> = OnceLock::new();
+    let resident = RESIDENT.get_or_init(Resident::default);
+    let fingerprint = fingerprint(data_dir)?;
+    if let Some((kept, knowledge)) = resident
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(data_dir)
+        && *kept == fingerprint
+    {
+        return Ok(Some(Arc::clone(knowledge)));
+    }
+    // Loaded outside the lock: a slow compile must not hold up another data directory.
+    let Some(knowledge) = load_stored(data_dir, notes)? else {
+        return Ok(None);
+    };
+    let knowledge = Arc::new(knowledge);
+    resident
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(data_dir.to_owned(), (fingerprint, Arc::clone(&knowledge)));
     Ok(Some(knowledge))
 }
 

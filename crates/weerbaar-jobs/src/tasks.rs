@@ -245,16 +245,17 @@ pub async fn rematch_queue(
     }
     let loaded = {
         let dir = data_dir.to_owned();
-        tokio::task::spawn_blocking(move || knowledge::load_stored(&dir, &knowledge::log_notes))
-            .await
-            .map_err(blocking_failed)??
+        tokio::task::spawn_blocking(move || {
+            knowledge::load_stored_shared(&dir, &knowledge::log_notes)
+        })
+        .await
+        .map_err(blocking_failed)??
     };
     let Some(knowledge) = loaded else {
         // Nothing to match against yet: the entries wait for the first feed sync.
         return Ok("no feeds yet; the queue waits".to_owned());
     };
-    let knowledge = Arc::new(knowledge);
-    let mapping = Arc::new(knowledge::mapping(None)?);
+    let mapping = knowledge::mapping(None)?;
     let actor = ctx.actor();
     let (mut assets, mut new, mut resolved) = (0usize, 0usize, 0usize);
     loop {

@@ -294,6 +294,20 @@ db_test!(
         tasks::feed_sync(&ctx, &config(&server), &data_dir)
             .await
             .expect("sync");
+        // The rematch job keeps the compiled knowledge in memory while the feeds stay the same.
+        let quiet = |_: weerbaar_jobs::knowledge::Note| {};
+        let first = weerbaar_jobs::knowledge::load_stored_shared(&data_dir, &quiet)
+            .expect("load")
+            .expect("feeds stored");
+        let again = weerbaar_jobs::knowledge::load_stored_shared(&data_dir, &quiet)
+            .expect("load")
+            .expect("feeds stored");
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        assert!(
+            weerbaar_jobs::knowledge::load_stored_shared(&db.dir.join("empty"), &quiet)
+                .expect("load")
+                .is_none()
+        );
         let tenant = TenantId::new("gemeente-diest").expect("tenant");
         store
             .add_tenant(&tenant, "Diest", "test")
