@@ -39,7 +39,7 @@ fn inventory(asset: usize, n: usize, round: usize) -> (String, Vec<u8>) {
             0
         }
     };
-    if asset % 2 == 0 {
+    if asset.is_multiple_of(2) {
         let mut out = String::with_capacity(n * 260);
         out.push_str(
             r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"component":{"type":"application","name":"app","version":"1.0"}},"components":["#,
