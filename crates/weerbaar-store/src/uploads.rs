@@ -295,7 +295,7 @@ impl Store {
         let mut tx = self.backend.begin_write(&self.pool).await?;
         ensure_tenant(&mut tx, tenant).await?;
         if let Some(key) = &upload.idempotency_key
-            && let Some(found) = replay(&mut *tx, tenant, key, &sha256).await?
+            && let Some(found) = replay(&mut tx, tenant, key, &sha256).await?
         {
             return Ok(found);
         }
@@ -327,7 +327,7 @@ impl Store {
                 if let Some(key) = &upload.idempotency_key {
                     tx.rollback().await?;
                     let mut conn = self.pool.acquire().await?;
-                    if let Some(found) = replay(&mut *conn, tenant, key, &sha256).await? {
+                    if let Some(found) = replay(&mut conn, tenant, key, &sha256).await? {
                         return Ok(found);
                     }
                 }
