@@ -197,6 +197,35 @@ fn check_text(what: &str, value: &str) -> Result<(), StoreError> {
     })
 }
 
+/// The tenant's upload with idempotency key `key`, marked `replayed`; refused when its body
+/// differs from the one pushed again.
+async fn replay(
+    conn: &mut sqlx::AnyConnection,
+    tenant: &TenantId,
+    key: &str,
+    sha256: &str,
+) -> Result<Option<UploadStatus>, StoreError> {
+    let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {STATUS_COLUMNS} FROM uploads WHERE tenant_id = $1 AND idempotency_key = $2"
+    )))
+    .bind(tenant.as_str())
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = existing else {
+        return Ok(None);
+    };
+    let mut status = status_from_row(&row)?;
+    if status.sha256 != sha256 {
+        return Err(StoreError::IdempotencyConflict {
+            key: key.to_owned(),
+            upload: status.id,
+        });
+    }
+    status.replayed = true;
+    Ok(Some(status))
+}
+
 fn seconds(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2)
 }
@@ -265,29 +294,14 @@ impl Store {
 
         let mut tx = self.backend.begin_write(&self.pool).await?;
         ensure_tenant(&mut tx, tenant).await?;
-        if let Some(key) = &upload.idempotency_key {
-            let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {STATUS_COLUMNS} FROM uploads WHERE tenant_id = $1 AND idempotency_key = $2"
-            )))
-            .bind(tenant.as_str())
-            .bind(key.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = existing {
-                let mut status = status_from_row(&row)?;
-                if status.sha256 != sha256 {
-                    return Err(StoreError::IdempotencyConflict {
-                        key: key.clone(),
-                        upload: status.id,
-                    });
-                }
-                status.replayed = true;
-                return Ok(status);
-            }
+        if let Some(key) = &upload.idempotency_key
+            && let Some(found) = replay(&mut tx, tenant, key, &sha256).await?
+        {
+            return Ok(found);
         }
         let id = new_id();
         let at = now();
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO uploads (tenant_id, upload_id, file_name, input_format, asset_name, body, \
                                   size, sha256, idempotency_key, status, attempts, created_at, \
                                   updated_at) \
@@ -304,7 +318,23 @@ impl Store {
         .bind(upload.idempotency_key.as_deref())
         .bind(at)
         .execute(&mut *tx)
-        .await?;
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // Two pushes with one key at once (PostgreSQL: both saw no upload, one insert
+            // wins): the loser answers with the winner's upload, as a later retry would.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                if let Some(key) = &upload.idempotency_key {
+                    tx.rollback().await?;
+                    let mut conn = self.pool.acquire().await?;
+                    if let Some(found) = replay(&mut conn, tenant, key, &sha256).await? {
+                        return Ok(found);
+                    }
+                }
+                return Err(StoreError::Database(sqlx::Error::Database(e)));
+            }
+            Err(e) => return Err(e.into()),
+        }
         audit(
             &mut tx,
             tenant,

@@ -434,3 +434,43 @@ store_test!(
         assert!(matches!(survivor.process_one().await, Ok(Outcome::Idle)));
     }
 );
+
+store_test!(
+    run_processes_until_shutdown_and_reports_each_upload,
+    |store: Store| async move {
+        let t = with_tenant(&store, "diest").await;
+        for i in 0..3 {
+            push(
+                &store,
+                &t,
+                "status",
+                dpkg_status(3, &format!("r{i}")).as_bytes(),
+                Some(&format!("h{i}")),
+            )
+            .await;
+        }
+        let worker = Worker::new(store.clone(), "w1")
+            .with_lease(LONG)
+            .with_poll_interval(Duration::from_millis(10));
+        let metrics = worker.metrics();
+        let reported = std::sync::atomic::AtomicUsize::new(0);
+        // Shut down once all three are stored; `run` must then return.
+        let shutdown = async {
+            while metrics.processed.load(Ordering::Relaxed) < 3 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        worker
+            .run(shutdown, |outcome| {
+                assert!(matches!(outcome, Ok(Outcome::Done { .. })), "{outcome:?}");
+                reported.fetch_add(1, Ordering::Relaxed);
+            })
+            .await;
+        assert_eq!(reported.load(Ordering::Relaxed), 3);
+        let all = store
+            .uploads(&t, &UploadFilter::default())
+            .await
+            .expect("list");
+        assert!(all.iter().all(|u| u.status == UploadState::Done), "{all:?}");
+    }
+);

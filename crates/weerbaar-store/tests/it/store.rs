@@ -348,3 +348,61 @@ async fn unsupported_urls_are_refused_with_the_password_hidden() {
     assert!(message.contains("unsupported database URL"), "{message}");
     assert!(!message.contains("hunter2"), "{message}");
 }
+
+store_test!(
+    a_reimport_rewrites_only_what_changed,
+    |store: Store| async move {
+        let t = tenant("gemeente-diest");
+        store.add_tenant(&t, "Diest", "test").await.expect("add");
+        let first = host(vec![
+            component("bash", "5.2", 1),
+            component("curl", "8.0", 2),
+        ]);
+        import(&store, &t, "web01", &first).await.expect("first");
+        // curl moved in the file (same package and version), openssl is new, bash is gone.
+        let second = host(vec![
+            component("curl", "8.0", 7),
+            component("openssl", "3.0", 9),
+        ]);
+        let summary = import(&store, &t, "web01", &second).await.expect("second");
+        assert_eq!(
+            (summary[0].added, summary[0].removed, summary[0].kept),
+            (1, 1, 1)
+        );
+        let stored = store
+            .asset(&t, "web01")
+            .await
+            .expect("asset")
+            .expect("web01");
+        let lines: Vec<(String, Location)> = stored
+            .components
+            .iter()
+            .map(|c| {
+                (
+                    c.component.name.clone(),
+                    c.component.source.location.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("curl".to_owned(), Location::Line(7)),
+                ("openssl".to_owned(), Location::Line(9))
+            ]
+        );
+        // Unchanged re-import: nothing added or removed, and the rows stay.
+        let again = import(&store, &t, "web01", &second).await.expect("third");
+        assert_eq!((again[0].added, again[0].removed, again[0].kept), (0, 0, 2));
+        let after = store
+            .asset(&t, "web01")
+            .await
+            .expect("asset")
+            .expect("web01");
+        assert_eq!(after.components.len(), 2);
+        assert_eq!(
+            after.components[0].first_seen,
+            stored.components[0].first_seen
+        );
+    }
+);

@@ -586,3 +586,39 @@ store_test_url!(
         second.close().await;
     }
 );
+
+store_test_url!(
+    simultaneous_pushes_with_one_key_make_one_upload,
+    |store: Store, url: String| async move {
+        with_tenants(&store, &["diest"]).await;
+        let second = Store::open(&url).await.expect("second instance");
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let store = if i % 2 == 0 {
+                store.clone()
+            } else {
+                second.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                store
+                    .enqueue_upload(new_upload("diest", b"same body", Some("retry-me")), "t")
+                    .await
+            }));
+        }
+        let mut ids = BTreeSet::new();
+        let mut replayed = 0;
+        for task in tasks {
+            let status = task.await.expect("join").expect("enqueue or replay");
+            ids.insert(status.id);
+            replayed += usize::from(status.replayed);
+        }
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        assert_eq!(replayed, 15);
+        let all = store
+            .uploads(&tenant("diest"), &UploadFilter::default())
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 1);
+        second.close().await;
+    }
+);
