@@ -22,6 +22,7 @@ mod error;
 pub mod export;
 mod format;
 mod formats;
+mod group;
 mod inventory;
 pub mod model;
 
@@ -32,6 +33,7 @@ pub use enrich::enrich;
 pub use error::{ImportError, ImportErrorKind};
 pub use format::{Format, detect};
 pub use formats::csv::ColumnMap;
+pub use group::{GroupError, NamedAsset, Naming, enrich_assets, group};
 pub use inventory::{ImportedAsset, Inventory, Warning};
 
 /// The default size limit for one inventory file: large enough for a 100k-component SBOM with

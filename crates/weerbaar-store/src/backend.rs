@@ -51,10 +51,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0005_api_tokens.sql"),
         postgres: include_str!("migrations/postgres/0005_api_tokens.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("migrations/sqlite/0006_uploads.sql"),
+        postgres: include_str!("migrations/postgres/0006_uploads.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 impl Backend {
     /// Picks the backend from a database URL.
@@ -125,6 +130,64 @@ impl Backend {
             sql.push(')');
         }
         sql
+    }
+
+    /// Begins a transaction that will write.
+    ///
+    /// On SQLite a plain `BEGIN` is deferred: two connections that both read first and then
+    /// write fail with `SQLITE_BUSY` (the second one's read snapshot is stale once the first
+    /// commits, and the busy timeout does not apply to that). `BEGIN IMMEDIATE` takes the write
+    /// lock at once, so concurrent writers queue on the busy timeout instead. PostgreSQL locks
+    /// rows as it goes ([`Backend::lock_assets`]).
+    pub(crate) async fn begin_write(
+        self,
+        pool: &Pool<Any>,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self {
+            Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => pool.begin().await?,
+        })
+    }
+
+    /// Serialises writers of the same assets until the transaction ends: two instances
+    /// importing one asset at once would otherwise both read the old component set and both
+    /// replace it. PostgreSQL takes a transaction-scoped advisory lock per (tenant, asset), in
+    /// sorted order so that two multi-asset imports cannot deadlock; the asset row itself may not
+    /// exist yet, so it cannot be the lock. SQLite holds the database write lock already
+    /// ([`Backend::begin_write`]).
+    pub(crate) async fn lock_assets(
+        self,
+        tx: &mut Transaction<'_, Any>,
+        tenant: &str,
+        asset_keys: &[String],
+    ) -> Result<(), StoreError> {
+        if self == Backend::Sqlite {
+            return Ok(());
+        }
+        let mut keys: Vec<&String> = asset_keys.iter().collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            // Two 32-bit keys: a hash collision only makes two unrelated imports wait in turn.
+            sqlx::query(
+                "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))) AS l",
+            )
+            .bind(tenant)
+            .bind(key.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The suffix that makes a claiming `SELECT` lock its row and pass over rows another
+    /// instance is claiming (PostgreSQL). SQLite needs none: the claim runs under the database
+    /// write lock.
+    pub(crate) fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
     }
 
     /// Takes the lock that serialises migrations between instances starting at the same time.

@@ -40,4 +40,18 @@ pub enum StoreError {
         column: &'static str,
         reason: String,
     },
+    /// An upload that cannot be queued as given.
+    #[error("invalid upload: {reason}")]
+    InvalidUpload { reason: String },
+    /// No such upload for this tenant.
+    #[error("unknown upload {id:?}")]
+    UnknownUpload { id: String },
+    /// An idempotency key reused for a different body.
+    #[error(
+        "idempotency key {key:?} was used for upload {upload} with a different body; use a new key for a new file"
+    )]
+    IdempotencyConflict { key: String, upload: String },
+    /// The worker's claim on an upload ended (its lease expired and another worker took it over).
+    #[error("upload {id} is no longer claimed by worker {worker}: another worker took it over")]
+    ClaimLost { id: String, worker: String },
 }

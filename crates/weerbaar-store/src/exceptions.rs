@@ -42,7 +42,7 @@ impl Store {
         actor: &str,
         exceptions: &[NewException],
     ) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.backend.begin_write(&self.pool).await?;
         ensure_tenant(&mut tx, tenant).await?;
         let at = now();
         let mut ids = Vec::with_capacity(exceptions.len());
@@ -122,7 +122,7 @@ impl Store {
         actor: &str,
         id: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.backend.begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE exceptions SET revoked_at = $1, revoked_by = $2 \
              WHERE tenant_id = $3 AND exception_id = $4 AND revoked_at IS NULL",

@@ -498,7 +498,7 @@ impl Store {
         scope: RematchScope<'_>,
         observed: &[ObservedFinding],
     ) -> Result<RematchSummary, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.backend.begin_write(&self.pool).await?;
         let summary = self
             .record_in(&mut tx, tenant, actor, scope, observed, now())
             .await?;
@@ -518,7 +518,7 @@ impl Store {
         batch: &[(TenantId, RematchScope<'_>, Vec<ObservedFinding>)],
     ) -> Result<Vec<RematchSummary>, StoreError> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.backend.begin_write(&self.pool).await?;
         let mut out = Vec::with_capacity(batch.len());
         for (tenant, scope, observed) in batch {
             out.push(

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use weerbaar_inventory::model::{
@@ -10,7 +10,7 @@ use weerbaar_inventory::model::{
 };
 use weerbaar_inventory::{Format, ImportedAsset};
 
-use crate::{Backend, Store, StoreError, TenantId, audit, ensure_tenant, now};
+use crate::{Backend, Store, StoreError, TenantId, audit, ensure_tenant, new_id, now};
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const INSERT_BATCH: usize = 500;
@@ -27,7 +27,7 @@ pub struct AssetImport<'a> {
 }
 
 /// What an import changed on one asset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     pub asset: String,
     pub file: String,
@@ -36,6 +36,19 @@ pub struct ImportSummary {
     pub removed: usize,
     pub kept: usize,
     pub created: bool,
+}
+
+/// One row of the import history: every stored import of an asset, from the CLI or an upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRecord {
+    pub id: String,
+    pub asset: String,
+    pub file: String,
+    pub format: String,
+    pub components: i64,
+    pub added: i64,
+    pub removed: i64,
+    pub imported_at: i64,
 }
 
 /// An asset with the size of its inventory, as `inventory list` shows it.
@@ -97,7 +110,7 @@ pub(crate) fn asset_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn validate_asset_name(name: &str) -> Result<(), StoreError> {
+pub(crate) fn validate_asset_name(name: &str) -> Result<(), StoreError> {
     let reason = if name.trim().is_empty() {
         Some("it is empty")
     } else if name.len() > 255 {
@@ -137,31 +150,45 @@ impl Store {
         for import in imports {
             validate_asset_name(import.name)?;
         }
-        let mut tx = self.pool.begin().await?;
-        ensure_tenant(&mut tx, tenant).await?;
-        let at = now();
-        let mut summaries = Vec::with_capacity(imports.len());
-        for import in imports {
-            let summary = import_one(self.backend, &mut tx, tenant, import, at).await?;
-            audit(
-                &mut tx,
-                tenant,
-                actor,
-                "inventory.import",
-                &format!("asset:{}", import.name),
-                &serde_json::json!({
-                    "file": import.file,
-                    "format": import.format.name(),
-                    "components": summary.components,
-                    "added": summary.added,
-                    "removed": summary.removed,
-                }),
-            )
-            .await?;
-            summaries.push(summary);
-        }
+        let mut tx = self.backend.begin_write(&self.pool).await?;
+        let summaries = import_in_tx(self.backend, &mut tx, tenant, actor, imports).await?;
         tx.commit().await?;
         Ok(summaries)
+    }
+
+    /// The tenant's import history (newest first), of one asset or of all.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn import_history(
+        &self,
+        tenant: &TenantId,
+        asset: Option<&str>,
+    ) -> Result<Vec<ImportRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.*, COALESCE(a.name, i.asset_key) AS asset_name FROM imports i \
+             LEFT JOIN assets a ON a.tenant_id = i.tenant_id AND a.asset_key = i.asset_key \
+             WHERE i.tenant_id = $1 AND ($2 IS NULL OR i.asset_key = $2) \
+             ORDER BY i.imported_at DESC, i.import_id DESC",
+        )
+        .bind(tenant.as_str())
+        .bind(asset.map(asset_key))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ImportRecord {
+                    id: r.try_get("import_id")?,
+                    asset: r.try_get("asset_name")?,
+                    file: r.try_get("file")?,
+                    format: r.try_get("format")?,
+                    components: r.try_get("components")?,
+                    added: r.try_get("added")?,
+                    removed: r.try_get("removed")?,
+                    imported_at: r.try_get("imported_at")?,
+                })
+            })
+            .collect()
     }
 
     /// The tenant's assets with their component counts, by name.
@@ -224,6 +251,46 @@ impl Store {
                 .collect::<Result<_, _>>()?,
         }))
     }
+}
+
+/// The body of [`Store::import_assets`], inside the caller's write transaction (begun with
+/// [`Backend::begin_write`]), so that an upload's completion can store its imports, queue them
+/// for rematch and mark the upload done all in one transaction.
+pub(crate) async fn import_in_tx(
+    backend: Backend,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &TenantId,
+    actor: &str,
+    imports: &[AssetImport<'_>],
+) -> Result<Vec<ImportSummary>, StoreError> {
+    for import in imports {
+        validate_asset_name(import.name)?;
+    }
+    ensure_tenant(tx, tenant).await?;
+    let keys: Vec<String> = imports.iter().map(|i| asset_key(i.name)).collect();
+    backend.lock_assets(tx, tenant.as_str(), &keys).await?;
+    let at = now();
+    let mut summaries = Vec::with_capacity(imports.len());
+    for import in imports {
+        let summary = import_one(backend, tx, tenant, import, at).await?;
+        audit(
+            tx,
+            tenant,
+            actor,
+            "inventory.import",
+            &format!("asset:{}", import.name),
+            &serde_json::json!({
+                "file": import.file,
+                "format": import.format.name(),
+                "components": summary.components,
+                "added": summary.added,
+                "removed": summary.removed,
+            }),
+        )
+        .await?;
+        summaries.push(summary);
+    }
+    Ok(summaries)
 }
 
 async fn import_one(
@@ -338,15 +405,36 @@ async fn import_one(
         .iter()
         .filter(|(k, _)| previous.contains_key(k))
         .count();
+    let added = components.len() - kept;
+    let removed = previous.len() - kept;
+    sqlx::query(
+        "INSERT INTO imports (tenant_id, import_id, asset_key, file, format, components, added, \
+                              removed, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(tenant.as_str())
+    .bind(new_id())
+    .bind(&key)
+    .bind(import.file)
+    .bind(import.format.name())
+    .bind(count(components.len()))
+    .bind(count(added))
+    .bind(count(removed))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
     Ok(ImportSummary {
         asset: import.name.trim().to_owned(),
         file: import.file.to_owned(),
         components: components.len(),
-        added: components.len() - kept,
-        removed: previous.len() - kept,
+        added,
+        removed,
         kept,
         created: existed.is_none(),
     })
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 fn corrupt(column: &'static str, reason: impl ToString) -> StoreError {

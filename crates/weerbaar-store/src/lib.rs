@@ -11,6 +11,11 @@
 //!   a multi-file import is one transaction too: a failure leaves the stored data exactly as it
 //!   was.
 //! * **Audited.** Every change writes an `audit_log` row in the same transaction as the change.
+//! * **Queues are tables.** Pushed inventories wait in `uploads` and changed assets in
+//!   `rematch_queue`, so they are as durable and transactional as the data they feed; workers
+//!   claim uploads with leases and fencing tokens (see the `uploads` module). Write transactions
+//!   begin with SQLite's write lock ([`backend::Backend`]), so concurrent writers wait on the
+//!   busy timeout instead of failing.
 //! * **Portable values.** Timestamps are Unix seconds (BIGINT), structured values are JSON text,
 //!   so the same rows mean the same on both backends.
 
@@ -22,6 +27,7 @@ mod inventory;
 mod pages;
 mod tenant;
 mod tokens;
+mod uploads;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -37,10 +43,15 @@ pub use findings::{
     PortfolioComponent, PortfolioPackage, RematchScope, RematchSummary, Resolution, StoredFinding,
     TenantComponent,
 };
-pub use inventory::{AssetImport, AssetSummary, ImportSummary, StoredAsset, StoredComponent};
+pub use inventory::{
+    AssetImport, AssetSummary, ImportRecord, ImportSummary, StoredAsset, StoredComponent,
+};
 pub use pages::{FindingQuery, FindingStatus, Page, PageRequest, Severity};
 pub use tenant::{Tenant, TenantId};
 pub use tokens::{AuthError, CreatedToken, NewToken, Scope, TOKEN_PREFIX, TokenInfo};
+pub use uploads::{
+    ClaimedUpload, MAX_ATTEMPTS, NewUpload, RematchItem, UploadFilter, UploadState, UploadStatus,
+};
 
 /// The file name of the default SQLite database inside the data directory.
 pub const SQLITE_FILE: &str = "weerbaar.db";

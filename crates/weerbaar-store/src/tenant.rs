@@ -72,7 +72,7 @@ impl Store {
         name: &str,
         actor: &str,
     ) -> Result<Tenant, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.backend.begin_write(&self.pool).await?;
         let created_at = now();
         let inserted = sqlx::query(
             "INSERT INTO tenants (tenant_id, name, created_at) VALUES ($1, $2, $3) \

@@ -15,6 +15,8 @@ const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// A database that exists for one test.
 pub struct TestDb {
     pub store: Store,
+    /// The database's URL, for opening a second pool on it (a second instance).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -37,6 +39,7 @@ pub async fn sqlite() -> TestDb {
     let store = Store::open_data_dir(&dir).await.expect("open sqlite store");
     TestDb {
         store,
+        url: weerbaar_store::sqlite_url(&dir.join(weerbaar_store::SQLITE_FILE)),
         cleanup: Cleanup::Sqlite(dir),
     }
 }
@@ -66,6 +69,7 @@ pub async fn postgres() -> Option<TestDb> {
     let store = Store::open(&url).await.expect("open postgres store");
     Some(TestDb {
         store,
+        url,
         cleanup: Cleanup::Postgres { admin_url, name },
     })
 }
@@ -113,6 +117,33 @@ macro_rules! store_test {
                     return;
                 };
                 ($body)(db.store.clone()).await;
+                db.drop().await;
+            }
+        }
+    };
+}
+
+/// As [`store_test!`], for tests that also need the database URL: `body(store, url)`.
+#[macro_export]
+macro_rules! store_test_url {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::backends::sqlite().await;
+                ($body)(db.store.clone(), db.url.clone()).await;
+                db.drop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = $crate::backends::postgres().await else {
+                    return;
+                };
+                ($body)(db.store.clone(), db.url.clone()).await;
                 db.drop().await;
             }
         }

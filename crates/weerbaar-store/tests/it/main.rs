@@ -5,3 +5,4 @@ mod backends;
 mod findings;
 mod store;
 mod tokens;
+mod uploads;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use weerbaar_inventory::{
-    ColumnMap, Format as InputFormat, ImportOptions, ImportedAsset, Inventory,
+    ColumnMap, Format as InputFormat, GroupError, ImportOptions, ImportedAsset, Inventory, Naming,
 };
 use weerbaar_store::{AssetImport, TenantId};
 
@@ -39,29 +39,7 @@ fn parse_size(text: &str) -> anyhow::Result<u64> {
 }
 
 /// One asset to store: what the files said about it, and which files said it.
-pub(crate) struct Pending {
-    pub(crate) name: String,
-    pub(crate) asset: ImportedAsset,
-    pub(crate) files: Vec<String>,
-    pub(crate) format: InputFormat,
-}
-
-/// Merges `from` into `into`: components are added, and attributes fill in what is missing
-/// (os-release gives the OS, the dpkg status file the packages).
-fn merge(into: &mut ImportedAsset, from: ImportedAsset) {
-    into.kind = into.kind.or(from.kind);
-    into.os = into.os.take().or(from.os);
-    into.zone = into.zone.take().or(from.zone);
-    into.owner = into.owner.take().or(from.owner);
-    into.criticality = into.criticality.or(from.criticality);
-    into.exposure = into.exposure.or(from.exposure);
-    for tag in from.tags {
-        if !into.tags.contains(&tag) {
-            into.tags.push(tag);
-        }
-    }
-    into.components.extend(from.components);
-}
+pub(crate) type Pending = weerbaar_inventory::NamedAsset;
 
 pub(crate) fn import_options(args: &InputArgs) -> anyhow::Result<ImportOptions> {
     let format = args
@@ -149,19 +127,13 @@ async fn rematch_imported(
 /// Enriches every pending asset together, so one file's os-release gives the release to another
 /// file's packages; prints the warnings. Takes the assets out of `pending`, in order.
 pub(crate) fn enrich(pending: &mut [Pending]) -> Vec<ImportedAsset> {
-    let mut merged = Inventory {
-        format: pending.first().map_or(InputFormat::Csv, |p| p.format),
-        assets: pending
-            .iter_mut()
-            .map(|p| std::mem::take(&mut p.asset))
-            .collect(),
-        warnings: Vec::new(),
-    };
-    weerbaar_inventory::enrich(&mut merged);
-    for warning in &merged.warnings {
+    for warning in weerbaar_inventory::enrich_assets(pending) {
         eprintln!("warning: {warning}");
     }
-    merged.assets
+    pending
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.asset))
+        .collect()
 }
 
 /// Parses every file and groups what they describe per asset. Any file that fails makes the
@@ -188,45 +160,23 @@ pub(crate) fn parse_all(
     if failed {
         return Ok(None);
     }
-    let mut pending: Vec<Pending> = Vec::new();
-    for (file, inventory) in inventories {
-        if args.asset.is_some() && inventory.assets.len() > 1 {
-            bail!(
-                "{file}: describes {} assets, so --asset cannot name them; import it without --asset",
-                inventory.assets.len()
-            );
+    let naming = match (&args.asset, file_names_asset) {
+        (Some(name), _) => Naming::Given(name),
+        (None, true) => Naming::FromFileOrFileName,
+        (None, false) => Naming::FromFile,
+    };
+    let (pending, warnings) = match weerbaar_inventory::group(inventories, naming) {
+        Ok(grouped) => grouped,
+        Err(GroupError::SeveralAssets { file, count }) => bail!(
+            "{file}: describes {count} assets, so --asset cannot name them; import it without --asset"
+        ),
+        Err(GroupError::Unnamed { file }) => {
+            bail!("{file}: does not name its asset; pass --asset NAME")
         }
-        for mut asset in inventory.assets {
-            let name = match (&args.asset, asset.name.take()) {
-                (Some(name), _) => name.clone(),
-                (None, Some(name)) => name,
-                (None, None) if file_names_asset => file.clone(),
-                (None, None) => bail!("{file}: does not name its asset; pass --asset NAME"),
-            };
-            let key = name.trim().to_lowercase();
-            match pending
-                .iter_mut()
-                .find(|p| p.name.trim().to_lowercase() == key)
-            {
-                Some(p) => {
-                    // The asset's format is that of the file that brought its components.
-                    if p.asset.components.is_empty() && !asset.components.is_empty() {
-                        p.format = inventory.format;
-                    }
-                    merge(&mut p.asset, asset);
-                    p.files.push(file.clone());
-                }
-                None => pending.push(Pending {
-                    name,
-                    asset,
-                    files: vec![file.clone()],
-                    format: inventory.format,
-                }),
-            }
-        }
-        for warning in &inventory.warnings {
-            eprintln!("warning: {warning}");
-        }
+        Err(e) => bail!("{e}"),
+    };
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
     }
     Ok(Some(pending))
 }
