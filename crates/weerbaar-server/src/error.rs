@@ -105,7 +105,12 @@ impl From<StoreError> for ApiError {
                 "conflict",
                 format!("tenant {id:?} exists already"),
             ),
-            StoreError::InvalidTenant { .. }
+            StoreError::UnknownUpload { id } => Self::not_found(format!("no upload {id:?}")),
+            StoreError::IdempotencyConflict { .. } => {
+                Self::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
+            StoreError::InvalidUpload { .. }
+            | StoreError::InvalidTenant { .. }
             | StoreError::InvalidAsset { .. }
             | StoreError::InvalidToken { .. }
             | StoreError::InvalidCursor => Self::invalid_parameter(e.to_string()),

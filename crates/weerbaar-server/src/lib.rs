@@ -51,7 +51,7 @@ use weerbaar_store::Store;
 pub use config::{Config, ConfigError, LogFormat};
 pub use error::ApiError;
 pub use metrics::Metrics;
-pub use uploads::{NoUploads, UploadQueue, UploadReceipt, UploadRequest};
+pub use uploads::{NoUploads, StoreUploads, UploadQueue, UploadReceipt, UploadRequest};
 
 /// What every handler can reach.
 #[derive(Clone)]

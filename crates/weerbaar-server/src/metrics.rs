@@ -20,11 +20,21 @@ struct Histogram {
     sum: f64,
 }
 
+/// Writes further metrics (of the ingest worker, the jobs) in the text format.
+pub type Collector = Box<dyn Fn(&mut String) + Send + Sync>;
+
 /// The registry.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
     counters: Mutex<BTreeMap<(String, String), (String, u64)>>,
+    collectors: Mutex<Vec<Collector>>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
 }
 
 fn escape(value: &str) -> String {
@@ -62,6 +72,13 @@ impl Metrics {
                 .entry((name.to_owned(), labels.to_owned()))
                 .or_insert_with(|| (help.to_owned(), 0));
             entry.1 += by;
+        }
+    }
+
+    /// Adds a collector, called on every scrape, for metrics kept elsewhere.
+    pub fn add_collector(&self, collector: Collector) {
+        if let Ok(mut collectors) = self.collectors.lock() {
+            collectors.push(collector);
         }
     }
 
@@ -120,6 +137,11 @@ impl Metrics {
                 let _ = writeln!(out, "{name} {value}");
             } else {
                 let _ = writeln!(out, "{name}{{{labels}}} {value}");
+            }
+        }
+        if let Ok(collectors) = self.collectors.lock() {
+            for collect in collectors.iter() {
+                collect(&mut out);
             }
         }
         out

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use weerbaar_store::TenantId;
+use weerbaar_store::{NewUpload, Store, TenantId, UploadStatus};
 
 use crate::error::ApiError;
 
@@ -73,4 +73,47 @@ fn unavailable() -> ApiError {
         "unavailable",
         "this server takes no uploads (no ingest worker is configured)",
     )
+}
+
+/// The queue in the database (`uploads` table), processed by weerbaar-ingest's worker on every
+/// instance.
+#[derive(Debug, Clone)]
+pub struct StoreUploads(pub Store);
+
+fn receipt(status: &UploadStatus) -> Result<UploadReceipt, ApiError> {
+    Ok(UploadReceipt {
+        id: status.id.clone(),
+        replayed: status.replayed,
+        body: serde_json::to_value(status).map_err(|e| ApiError::internal(e.to_string()))?,
+    })
+}
+
+impl UploadQueue for StoreUploads {
+    fn enqueue(&self, request: UploadRequest) -> BoxFuture<'_, Result<UploadReceipt, ApiError>> {
+        Box::pin(async move {
+            let status = self
+                .0
+                .enqueue_upload(
+                    NewUpload {
+                        tenant: request.tenant,
+                        file_name: request.file_name,
+                        input_format: request.format,
+                        asset_name: request.asset,
+                        body: &request.body,
+                        idempotency_key: request.idempotency_key,
+                    },
+                    &request.actor,
+                )
+                .await?;
+            receipt(&status)
+        })
+    }
+
+    fn status(
+        &self,
+        tenant: TenantId,
+        id: String,
+    ) -> BoxFuture<'_, Result<UploadReceipt, ApiError>> {
+        Box::pin(async move { receipt(&self.0.upload(&tenant, &id).await?) })
+    }
 }
