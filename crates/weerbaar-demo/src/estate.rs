@@ -658,7 +658,7 @@ impl Builder<'_> {
                 vec![product(
                     "Microsoft",
                     &format!("Microsoft Exchange Server {} CU{}", cu.0, cu.1),
-                    &format!("{} CU{}", cu.0, cu.1),
+                    "",
                     None,
                 )],
             );
@@ -928,12 +928,16 @@ pub(crate) fn package(
 
 /// A product as an asset-inventory export names it (vendor, name, version), matched through
 /// the name-mapping table; `update` makes vSphere's "8.0 Update 2b" names.
+///
+/// The release is then in the name, as vSphere and Exchange inventories put it, and the
+/// component has no version of its own (the name-mapping table takes it from the name).
 fn product(vendor: &str, name: &str, version: &str, update: Option<&str>) -> Component {
     let (name, version) = match update {
-        Some(u) => (format!("{name} {version} Update {u}"), version.to_owned()),
-        None => (name.to_owned(), version.to_owned()),
+        Some(u) => (format!("{name} {version} Update {u}"), None),
+        None if version.is_empty() => (name.to_owned(), None),
+        None => (name.to_owned(), Some(version)),
     };
-    let mut c = component("", 0, None, &name, Some(&version));
+    let mut c = component("", 0, None, &name, version);
     c.vendor = Some(vendor.into());
     c
 }
