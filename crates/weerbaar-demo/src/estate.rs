@@ -725,7 +725,7 @@ impl Builder<'_> {
     /// version, rotates, so each of the dataset's products has a vulnerable and a patched host.
     fn extras(&mut self, index: usize) {
         let nth = |list: &[&'static str], k: usize| list[k % list.len()];
-        if index % 2 == 0 {
+        if index.is_multiple_of(2) {
             let v = nth(&["7.13.2", "8.5.1", "7.19.16"], index / 2);
             self.product(
                 "intranet01",
@@ -768,7 +768,7 @@ impl Builder<'_> {
                 ],
             );
         }
-        if index % 3 == 0 {
+        if index.is_multiple_of(3) {
             // A parking-permit appliance from a small supplier, with its bundled web servers.
             let httpd = nth(&["2.4.49", "2.4.62", "2.4.50"], index / 3);
             self.product(
@@ -809,7 +809,7 @@ impl Builder<'_> {
                 vec![cpe_product("Tukaani", "xz", xz, "a:tukaani:xz")],
             );
         }
-        if index % 2 == 0 {
+        if index.is_multiple_of(2) {
             // The waste-collection calendar: a small Python web application.
             let file = self.file("afvalkalender");
             let pypi = |name: &str, version: &str| {
