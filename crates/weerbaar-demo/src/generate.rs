@@ -30,7 +30,7 @@ use weerbaar_inventory::model::{AssetKind, Criticality, Exposure, OperatingSyste
 use weerbaar_inventory::{Format, ImportedAsset, Inventory};
 use weerbaar_matching::Mapping;
 use weerbaar_scan::Knowledge;
-use weerbaar_store::{AssetImport, Store, StoreError, TenantId};
+use weerbaar_store::{AssetImport, Store, TenantId};
 
 use crate::estate::{DEBIAN12_BASE, DEBIAN12_TRACKED, package};
 use crate::rng::Rng;
@@ -125,10 +125,7 @@ pub async fn generate(
     for t in 0..options.tenants {
         let tenant = TenantId::new(&tenant_id(t))?;
         let name = format!("Load-test municipality {:04} (demo)", t + 1);
-        match store.add_tenant(&tenant, &name, ACTOR).await {
-            Ok(_) | Err(StoreError::TenantExists { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
+        crate::seed::ensure_tenant(store, &tenant, &name).await?;
         let mut rng = Rng::new(options.seed ^ (u64::try_from(t).unwrap_or(0) << 20));
         let started = Instant::now();
         let mut first = 0;

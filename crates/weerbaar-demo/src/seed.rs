@@ -137,11 +137,7 @@ async fn seed_one(
     threads: usize,
     m: &Municipality,
 ) -> Result<TenantSummary, DemoError> {
-    let created = match store.add_tenant(&m.tenant, &m.name, ACTOR).await {
-        Ok(_) => true,
-        Err(StoreError::TenantExists { .. }) => false,
-        Err(e) => return Err(e.into()),
-    };
+    let created = ensure_tenant(store, &m.tenant, &m.name).await?;
     let imports: Vec<AssetImport<'_>> = m
         .assets
         .iter()
@@ -183,4 +179,28 @@ async fn seed_one(
         new_findings: rematch.new,
         open_findings: rematch.new + rematch.still_open,
     })
+}
+
+/// Creates `tenant` unless it exists; true when it was created now.
+///
+/// Looks first instead of relying on [`StoreError::TenantExists`]: a refused `add_tenant` has
+/// already taken SQLite's write lock, and its transaction is rolled back only when sqlx gets
+/// the connection back, so the next write transaction could meet that lock with a stale read
+/// snapshot and fail with "database is locked" (seen in about one run in fifteen).
+pub(crate) async fn ensure_tenant(
+    store: &Store,
+    tenant: &TenantId,
+    name: &str,
+) -> Result<bool, DemoError> {
+    match store.tenant(tenant).await {
+        Ok(_) => return Ok(false),
+        Err(StoreError::UnknownTenant { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match store.add_tenant(tenant, name, ACTOR).await {
+        Ok(_) => Ok(true),
+        // Another process seeded it in between.
+        Err(StoreError::TenantExists { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
