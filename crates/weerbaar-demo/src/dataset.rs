@@ -4,7 +4,7 @@
 //! The files are compiled into the binary, so the demo works without network access, and they
 //! are in the formats of the real feeds (OSV JSON Lines, an NVD CVE API 2.0 page, the KEV
 //! catalog, an EPSS scores file), so the same parsers read them and `weerbaar scan
-//! --advisories crates/weerbaar-demo/data` reads them too. Every record says it is demo data.
+//! --advisories crates/weerbaar-demo/data/feeds` reads them too. Every record says it is demo data.
 //! They are never written to the feed store: after `weerbaar feeds sync` the real feeds win.
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use weerbaar_scan::Knowledge;
 
 use crate::DemoError;
 
-/// One file of the dataset: its name (in `data/`) and content.
+/// One file of the dataset: its name (in `data/feeds/`, the SBOM in `data/`) and content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataFile {
     pub name: &'static str,
@@ -24,22 +24,22 @@ pub struct DataFile {
 /// OSV records for packages of an ecosystem (Debian, Ubuntu, Red Hat, Maven, npm, PyPI).
 pub const OSV: DataFile = DataFile {
     name: "demo-advisories.osv.jsonl",
-    text: include_str!("../data/demo-advisories.osv.jsonl"),
+    text: include_str!("../data/feeds/demo-advisories.osv.jsonl"),
 };
 /// NVD CVE records with CPE configurations, for appliances and products known by CPE.
 pub const NVD: DataFile = DataFile {
     name: "demo-nvd.json",
-    text: include_str!("../data/demo-nvd.json"),
+    text: include_str!("../data/feeds/demo-nvd.json"),
 };
 /// Entries of CISA's Known Exploited Vulnerabilities catalog.
 pub const KEV: DataFile = DataFile {
     name: "demo-kev.json",
-    text: include_str!("../data/demo-kev.json"),
+    text: include_str!("../data/feeds/demo-kev.json"),
 };
 /// EPSS scores (illustrative, see the README).
 pub const EPSS: DataFile = DataFile {
     name: "demo-epss.csv",
-    text: include_str!("../data/demo-epss.csv"),
+    text: include_str!("../data/feeds/demo-epss.csv"),
 };
 /// The CycloneDX SBOM of the fictional civil-affairs (burgerzaken) application.
 pub const BURGERZAKEN_SBOM: DataFile = DataFile {

@@ -18,6 +18,11 @@ fn files_load_through_the_feed_loaders() {
     assert_eq!(feeds.nvd.len(), data.nvd.len());
     assert!(feeds.kev.is_some() && feeds.epss.is_some());
     let _ = std::fs::remove_dir_all(&dir);
+    // The checked-in directory is what `weerbaar scan --advisories` is pointed at.
+    let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/feeds");
+    let same = weerbaar_feeds::load_paths(&[checked_in]).expect("load data/feeds");
+    assert_eq!(same.osv.len(), feeds.osv.len());
+    assert_eq!(same.nvd.len(), feeds.nvd.len());
 
     let cves = data.cves();
     assert!(

@@ -109,7 +109,7 @@ async fn seed(storage_args: &StorageArgs) -> anyhow::Result<Status> {
     writeln!(out, "  weerbaar exception list -t {t}")?;
     writeln!(
         out,
-        "  weerbaar scan crates/weerbaar-demo/data/burgerzaken-portal.cdx.json --advisories crates/weerbaar-demo/data"
+        "  weerbaar scan crates/weerbaar-demo/data/burgerzaken-portal.cdx.json --advisories crates/weerbaar-demo/data/feeds"
     )?;
     Ok(Status::Success)
 }

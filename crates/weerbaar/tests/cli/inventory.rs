@@ -454,6 +454,28 @@ fn demo_seeds_the_municipalities_once() {
 }
 
 #[test]
+fn the_demo_scan_hint_works_from_the_checkout() {
+    // `weerbaar demo` suggests this command; the data directory must stay loadable as feeds.
+    let d = DataDir::new("demo-scan");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../weerbaar-demo/data");
+    let out = d.run(&[
+        "scan",
+        &format!("{data}/burgerzaken-portal.cdx.json"),
+        "--advisories",
+        &format!("{data}/feeds"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("GHSA-jfh8-c2jp-5v3q"), "{stdout}");
+    assert!(stdout.contains("CVE-2021-45046"), "{stdout}");
+}
+
+#[test]
 fn demo_generate_makes_the_requested_portfolio() {
     let d = DataDir::new("demo-generate");
     let out = d.ok(&[
