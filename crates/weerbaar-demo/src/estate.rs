@@ -662,6 +662,10 @@ impl Builder<'_> {
                     None,
                 )],
             );
+            self.set_os(windows(
+                "Microsoft Windows Server 2019 Standard",
+                "10.0.17763",
+            ));
         } else {
             let patch = if index % 4 == 1 { "p30" } else { "p41" };
             let mut c = product(
@@ -719,6 +723,14 @@ impl Builder<'_> {
             "kantoor",
             components,
         );
+        self.set_os(windows("Microsoft Windows 11 Pro", "10.0.22631"));
+    }
+
+    /// Sets the operating system of the asset added last.
+    fn set_os(&mut self, os: OperatingSystem) {
+        if let Some(last) = self.assets.last_mut() {
+            last.asset.os = Some(os);
+        }
     }
 
     /// Products some municipalities run and others do not; which towns run them, and at which
@@ -767,6 +779,10 @@ impl Builder<'_> {
                     ),
                 ],
             );
+            self.set_os(windows(
+                "Microsoft Windows Server 2022 Standard",
+                "10.0.20348",
+            ));
         }
         if index.is_multiple_of(3) {
             // A parking-permit appliance from a small supplier, with its bundled web servers.
@@ -957,4 +973,13 @@ fn enriched(asset: ImportedAsset) -> ImportedAsset {
     };
     weerbaar_inventory::enrich(&mut inventory);
     inventory.assets.pop().unwrap_or_default()
+}
+
+fn windows(name: &str, build: &str) -> OperatingSystem {
+    OperatingSystem {
+        id: "windows".into(),
+        name: Some(name.into()),
+        version_id: Some(build.into()),
+        ..OperatingSystem::default()
+    }
 }
