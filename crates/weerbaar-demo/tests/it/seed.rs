@@ -76,3 +76,43 @@ store_test!(
         assert!(summary.open_findings() > 0);
     }
 );
+
+store_test!(
+    stored_feeds_win_over_the_dataset,
+    |store: Store| async move {
+        // A data directory whose only stored feed is one OSV record (Log4Shell).
+        let dir = std::env::temp_dir().join(format!(
+            "weerbaar-demo-feeds-{}-{:?}",
+            std::process::id(),
+            store.backend()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let record = weerbaar_demo::dataset::OSV
+            .text
+            .lines()
+            .find(|l| l.contains("GHSA-jfh8-c2jp-5v3q"))
+            .expect("log4shell record");
+        let file = dir.join("log4shell.jsonl");
+        std::fs::write(&file, format!("{record}\n")).expect("write");
+        weerbaar_feeds::import(&dir, &[file]).expect("import feed");
+
+        let summary = seed_demo(&store, &dir).await.expect("seed");
+        assert_eq!(summary.source, KnowledgeSource::StoredFeeds);
+        assert!(summary.open_findings() > 0);
+        for t in store.tenants().await.expect("tenants") {
+            for f in store
+                .findings(&t.id, FindingFilter::default())
+                .await
+                .expect("findings")
+            {
+                assert!(
+                    f.ids.iter().any(|id| id == "GHSA-jfh8-c2jp-5v3q"),
+                    "only the stored feed matched: {:?}",
+                    f.ids
+                );
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);
