@@ -5,7 +5,10 @@
 //! size. Components come from a realistic pool: Debian 12 base packages, the source packages
 //! the demo dataset has advisories for (at an affected or a fixed version), and library-like
 //! filler names whose versions repeat across assets, as they do in a real estate; so matching
-//! finds something and the matcher's "each distinct package once" has the real shape.
+//! finds something and the matcher's "each distinct package once" has the real shape. The
+//! filler names are real package stems with synthetic versions: against the real feeds (after
+//! `feeds sync`) some of them match real advisories at those made-up versions, which is fine
+//! for a load test and the reason the portfolio is labelled as generated.
 //!
 //! Measured (release build, the shared 2-core machine, other builds running), 150 assets of
 //! 1,500 components per tenant:
