@@ -49,12 +49,14 @@ pub struct StorageArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show weerbaar at work on this machine: inventory it and a demo application, then list them.
+    /// Show weerbaar at work: seed a demo provider with seven municipalities, then the overview.
     ///
-    /// Creates the `demo` tenant in the data directory (once), inventories this machine
-    /// (os-release and its package database) and imports weerbaar's built-in demo SBOM of a
-    /// civil-affairs portal. Safe to run again: it re-imports both.
-    Demo,
+    /// Creates seven fictional municipalities (tenants `demo-…`, named "… (demo)") with
+    /// realistic estates (Linux servers, a VPN appliance, ESXi and vCenter, a mail server,
+    /// workstations, the civil-affairs application), and matches them against the stored feeds,
+    /// or without them against weerbaar's own demo advisories. Safe to run again: nothing is
+    /// duplicated. `demo generate` makes the synthetic portfolio for load tests.
+    Demo(DemoArgs),
 
     /// Compare and sort package versions exactly as each ecosystem's own tool does.
     #[command(subcommand)]
@@ -646,4 +648,39 @@ pub struct EcosystemsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub command: Option<DemoCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Generate the synthetic portfolio for load tests into the configured store.
+    ///
+    /// Tenants `load-0001`… ("Load-test municipality 0001 (demo)") of Debian hosts whose
+    /// packages come from a realistic pool, imported in batches (memory stays flat) and matched
+    /// like `demo`. Running it again with the same numbers changes nothing.
+    Generate(DemoGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoGenerateArgs {
+    /// Number of tenants.
+    #[arg(long, default_value_t = 300)]
+    pub tenants: usize,
+    /// Assets per tenant.
+    #[arg(long, default_value_t = 150)]
+    pub assets: usize,
+    /// Components per asset.
+    #[arg(long, default_value_t = 1500)]
+    pub components: usize,
+    /// Seed of the generator: the same seed gives the same portfolio.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Import only; do not match (findings stay empty).
+    #[arg(long)]
+    pub no_match: bool,
 }

@@ -1,195 +1,190 @@
-//! `weerbaar demo`: the product at work on this machine, with no setup.
-//!
-//! Creates the `demo` tenant (once), inventories the machine it runs on (`collect /`), imports
-//! weerbaar's own demo SBOM of a fictional civil-affairs portal beside it, and lists the result.
-//! Everything goes into the normal data directory, so the other commands work on it afterwards.
+//! `weerbaar demo`: a demo provider with several municipalities, with no setup; and `demo
+//! generate`, the synthetic portfolio for load tests. The data and the seeding live in
+//! `weerbaar-demo`; this module picks the knowledge (the cached stored feeds, else the demo
+//! dataset) and prints.
 
-use std::io::{self, Write};
-use std::path::Path;
+use std::io::{self, IsTerminal, Write};
+use std::time::Instant;
 
-use weerbaar_inventory::model::{AssetKind, Criticality, Exposure};
-use weerbaar_inventory::{Format, ImportOptions, Inventory, import_bytes};
-use weerbaar_store::{AssetImport, StoreError, TenantId};
-
-use weerbaar_advisories::{kev, osv};
+use weerbaar_demo::{Dataset, GenerateOptions, KnowledgeSource};
 use weerbaar_plan::Lang;
 use weerbaar_scan::Knowledge;
 use weerbaar_store::FindingFilter;
 
 use super::Status;
-use crate::cli::StorageArgs;
+use crate::cli::{DemoArgs, DemoCommand, DemoGenerateArgs, StorageArgs};
 use crate::knowledge;
 use crate::output::table;
 use crate::storage;
 
-/// Written by the weerbaar project for this demo (no third-party data).
-const DEMO_SBOM: &str = include_str!("../../demo/burgerzaken-portal.cdx.json");
-/// Restated public advisories and one KEV entry, used only while no real feeds are stored
-/// (see demo/README.md); never written to the feed store.
-const DEMO_ADVISORIES: &str = include_str!("../../demo/advisories.osv.jsonl");
-const DEMO_KEV: &str = include_str!("../../demo/kev.json");
-const TENANT: &str = "demo";
-
-pub async fn run(storage_args: &StorageArgs) -> anyhow::Result<Status> {
-    let store = storage::open(storage_args).await?;
-    let tenant = TenantId::new(TENANT)?;
-    match store
-        .add_tenant(&tenant, "Demo municipality", &storage::actor())
-        .await
-    {
-        Ok(_) | Err(StoreError::TenantExists { .. }) => {}
-        Err(e) => return Err(e.into()),
+pub async fn run(storage_args: &StorageArgs, args: DemoArgs) -> anyhow::Result<Status> {
+    match args.command {
+        None => seed(storage_args).await,
+        Some(DemoCommand::Generate(args)) => generate(storage_args, &args).await,
     }
+}
 
-    let mut machine = match weerbaar_inventory::collect::collect(Path::new("/")) {
-        Ok(inv) => Some(inv),
-        Err(e) => {
-            eprintln!(
-                "note: this machine could not be inventoried ({e}); showing the demo SBOM only"
-            );
-            None
-        }
-    };
-    let mut portal = import_bytes(
-        "demo/burgerzaken-portal.cdx.json",
-        DEMO_SBOM.as_bytes(),
-        &ImportOptions {
-            format: Some(Format::CycloneDxJson),
-            ..ImportOptions::default()
-        },
-    )?;
-    for inventory in machine.iter_mut().chain(std::iter::once(&mut portal)) {
-        weerbaar_inventory::enrich(inventory);
-    }
-    let machine_format = machine
-        .as_ref()
-        .map_or(Format::DpkgStatus, |inv| inv.format);
-    let machine_asset = machine
-        .as_mut()
-        .and_then(|inv: &mut Inventory| inv.assets.pop())
-        .map(|mut a| {
-            a.zone = Some("datacenter".into());
-            a.criticality = Some(Criticality::High);
-            a
-        });
-    let machine_name = machine_asset
-        .as_ref()
-        .and_then(|a| a.name.clone())
-        .unwrap_or_else(|| "this-machine".into());
-    let mut portal_asset = portal.assets.pop().unwrap_or_default();
-    portal_asset.kind = Some(AssetKind::Application);
-    portal_asset.zone = Some("datacenter, tenant demo".into());
-    portal_asset.criticality = Some(Criticality::Critical);
-    portal_asset.exposure = Some(Exposure::InternetFacing);
-
-    let mut imports = vec![AssetImport {
-        asset: &portal_asset,
-        name: "burgerzaken-portal",
-        file: "demo/burgerzaken-portal.cdx.json",
-        format: Format::CycloneDxJson,
-    }];
-    if let Some(asset) = &machine_asset {
-        imports.push(AssetImport {
-            asset,
-            name: &machine_name,
-            file: "/",
-            format: machine_format,
-        });
-    }
-    store
-        .import_assets(&tenant, &storage::actor(), &imports)
-        .await?;
-    let assets = store.list_assets(&tenant).await?;
-
-    // Match against the real feeds when they are stored, else against the demo advisories.
+/// The stored feeds (through the compiled-knowledge cache) when there are any, else the demo
+/// dataset.
+fn demo_knowledge(storage_args: &StorageArgs) -> anyhow::Result<(Knowledge, KnowledgeSource)> {
     let data_dir = storage::data_dir(storage_args);
-    let (knowledge, source) = match knowledge::load(&data_dir, &[])? {
-        Ok(k) => (k, "the stored feeds"),
-        Err(_) => {
-            let advisories =
-                osv::parse_jsonl("demo/advisories.osv.jsonl", DEMO_ADVISORIES.as_bytes())?;
-            let catalog = kev::parse("demo/kev.json", DEMO_KEV.as_bytes())?;
-            (
-                Knowledge::build(&advisories, &[], Some(&catalog), None),
-                "weerbaar's demo advisories (run `weerbaar feeds sync` for the real feeds)",
-            )
-        }
-    };
-    let mapping = knowledge::mapping(None)?;
-    let rematch = weerbaar_tracking::rematch(
-        &store,
-        &tenant,
-        &knowledge,
-        &mapping,
-        None,
-        knowledge::threads(None),
-        &storage::actor(),
-    )
-    .await?;
+    Ok(match knowledge::load(&data_dir, &[])? {
+        Ok(k) => (k, KnowledgeSource::StoredFeeds),
+        Err(_) => (Dataset::load()?.knowledge(), KnowledgeSource::DemoDataset),
+    })
+}
+
+async fn seed(storage_args: &StorageArgs) -> anyhow::Result<Status> {
+    let (knowledge, source) = demo_knowledge(storage_args)?;
+    let store = storage::open(storage_args).await?;
+    let summary = weerbaar_demo::seed_demo_with(&store, &knowledge, source).await?;
+
+    // The first municipality's plan, as an example of what every tenant gets.
+    let first = summary
+        .tenants
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("the demo has no municipalities"))?;
     let findings: Vec<weerbaar_plan::Finding> = store
-        .findings(&tenant, FindingFilter::default())
+        .findings(&first.tenant, FindingFilter::default())
         .await?
         .iter()
         .map(super::plan::to_plan)
         .collect();
+    let exceptions = super::exception::in_force(&store, &first.tenant).await?;
     store.close().await;
     let today = jiff::Timestamp::now()
         .to_zoned_datetime(crate::output::display_zone())
         .date();
     let plan = weerbaar_plan::build(
-        TENANT,
+        first.tenant.as_str(),
         &findings,
-        &[],
+        &exceptions,
         &weerbaar_plan::Policy::default(),
         today,
     );
 
     let mut out = io::stdout().lock();
-    writeln!(out, "Tenant \"{TENANT}\" (Demo municipality) now holds:\n")?;
-    let rows: Vec<Vec<String>> = assets
+    writeln!(
+        out,
+        "The demo provider (demo data: fictional municipalities) now holds:\n"
+    )?;
+    let rows: Vec<Vec<String>> = summary
+        .tenants
         .iter()
-        .map(|s| {
+        .map(|t| {
             vec![
-                s.asset.name.clone(),
-                s.asset.kind.to_string(),
-                s.asset.criticality.to_string(),
-                s.asset.exposure.to_string(),
-                s.components.to_string(),
+                t.tenant.to_string(),
+                t.name.clone(),
+                t.assets.to_string(),
+                t.components.to_string(),
+                t.open_findings.to_string(),
             ]
         })
         .collect();
     table(
         &mut out,
-        &["ASSET", "KIND", "CRITICALITY", "EXPOSURE", "COMPONENTS"],
+        &["TENANT", "NAME", "ASSETS", "COMPONENTS", "OPEN FINDINGS"],
         &rows,
     )?;
+    let new: usize = summary.tenants.iter().map(|t| t.new_findings).sum();
     writeln!(
         out,
-        "\nMatched against {source}: {} findings open ({} new now).\n",
-        rematch.new + rematch.still_open,
-        rematch.new
+        "\nMatched against {}: {} findings open ({new} new now).\n",
+        source.describe(),
+        summary.open_findings(),
     )?;
+    writeln!(out, "Patch plan of {} ({}):\n", first.name, first.tenant)?;
     write!(out, "{}", super::plan::plan_table(&plan, Lang::En)?)?;
+    let t = &first.tenant;
     writeln!(out, "\nNext:")?;
     writeln!(
         out,
-        "  weerbaar plan -t {TENANT} --format html -o plan.html   # printable"
+        "  weerbaar plan -t {t} --format html -o plan.html   # printable"
     )?;
     writeln!(
         out,
-        "  weerbaar scan crates/weerbaar/demo/burgerzaken-portal.cdx.json --advisories crates/weerbaar/demo/advisories.osv.jsonl"
+        "  weerbaar exposure CVE-2024-6387              # every tenant"
     )?;
+    writeln!(out, "  weerbaar inventory list -t {t}")?;
+    writeln!(out, "  weerbaar exception list -t {t}")?;
     writeln!(
         out,
-        "  weerbaar inventory show -t {TENANT} burgerzaken-portal"
+        "  weerbaar scan crates/weerbaar-demo/data/burgerzaken-portal.cdx.json --advisories crates/weerbaar-demo/data/feeds"
     )?;
+    Ok(Status::Success)
+}
+
+async fn generate(storage_args: &StorageArgs, args: &DemoGenerateArgs) -> anyhow::Result<Status> {
+    let knowledge = if args.no_match {
+        None
+    } else {
+        Some(demo_knowledge(storage_args)?.0)
+    };
+    let store = storage::open(storage_args).await?;
+    let options = GenerateOptions {
+        tenants: args.tenants,
+        assets: args.assets,
+        components: args.components,
+        seed: args.seed,
+    };
+    let started = Instant::now();
+    let terminal = io::stderr().is_terminal();
+    let mut shown = None;
+    let summary = weerbaar_demo::generate(&store, &options, knowledge.as_ref(), &mut |p| {
+        // Every percent on a terminal; every tenant in a log.
+        let key = if terminal {
+            p.percent()
+        } else {
+            u64::try_from(p.tenants_done).unwrap_or(0)
+        };
+        if shown != Some(key) {
+            shown = Some(key);
+            let line = format!(
+                "generating: {:3}% ({} of {} tenants, {} of {} components, {:.0} s)",
+                p.percent(),
+                p.tenants_done,
+                p.tenants,
+                p.components_done,
+                p.components_total,
+                started.elapsed().as_secs_f64()
+            );
+            if terminal {
+                eprint!("\r{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    let backend = store.backend();
+    store.close().await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut out = io::stdout().lock();
     writeln!(
         out,
-        "  weerbaar inventory show -t {TENANT} {machine_name} --format csv > {machine_name}.csv"
+        "Generated {} tenants, {} assets, {} components, {} open findings in {elapsed:.1} s \
+         (import {:.1} s, {:.0} components/s; matching {:.1} s).",
+        summary.tenants,
+        summary.assets,
+        summary.components,
+        summary.findings,
+        summary.import_seconds,
+        summary.components as f64 / summary.import_seconds.max(0.001),
+        summary.match_seconds,
     )?;
-    writeln!(
-        out,
-        "  weerbaar version compare --ecosystem Maven 2.14.1 2.17.1"
-    )?;
+    if storage_args.database.is_none() && matches!(backend, weerbaar_store::Backend::Sqlite) {
+        let path = storage::data_dir(storage_args).join(weerbaar_store::SQLITE_FILE);
+        if let Ok(meta) = std::fs::metadata(&path) {
+            writeln!(
+                out,
+                "Database {}: {:.1} MB.",
+                path.display(),
+                meta.len() as f64 / 1e6
+            )?;
+        }
+    }
     Ok(Status::Success)
 }

@@ -45,7 +45,7 @@ impl From<Status> for ExitCode {
 /// Runs the chosen command.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
-        Command::Demo => runtime()?.block_on(demo::run(&cli.storage)),
+        Command::Demo(args) => runtime()?.block_on(demo::run(&cli.storage, args)),
         Command::Version(cmd) => version::run(cmd),
         Command::Collect(args) => collect::run(&args),
         Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),

@@ -388,29 +388,50 @@ fn collect_on_this_machine_counts_every_installed_dpkg_package() {
 }
 
 #[test]
-fn demo_inventories_this_machine_and_the_demo_portal() {
+fn demo_seeds_the_municipalities_once() {
     let d = DataDir::new("demo");
     let out = d.ok(&["demo"]);
-    assert!(out.contains("burgerzaken-portal"), "{out}");
-    let list = d.assets("demo");
+    assert!(out.contains("Gemeente Beverzele (demo)"), "{out}");
+    assert!(out.contains("weerbaar's demo advisories"), "{out}");
+    assert!(out.contains("Act"), "a plan with KEV-listed actions: {out}");
+    let tenants: serde_json::Value =
+        serde_json::from_str(&d.ok(&["tenant", "list", "--format", "json"])).expect("json");
+    let tenants = tenants.as_array().expect("list");
+    assert_eq!(tenants.len(), 7);
+    assert!(
+        tenants
+            .iter()
+            .all(|t| t["name"].as_str().is_some_and(|n| n.ends_with("(demo)")))
+    );
+    let list = d.assets("demo-beverzele");
     let portal = list
         .as_array()
         .and_then(|l| l.iter().find(|a| a["name"] == "burgerzaken-portal"))
         .expect("portal imported");
-    assert_eq!(portal["components"], 9);
+    assert_eq!(portal["components"], 11);
     assert_eq!(portal["criticality"], "critical");
-    // Running it again re-imports; nothing is duplicated.
-    d.ok(&["demo"]);
-    let again = d.assets("demo");
-    assert_eq!(
-        list.as_array().map(Vec::len),
-        again.as_array().map(Vec::len)
-    );
+    // Running it again re-imports; nothing is duplicated and nothing is new.
+    let again_out = d.ok(&["demo"]);
+    assert!(again_out.contains("(0 new now)"), "{again_out}");
+    let again = d.assets("demo-beverzele");
+    let shape = |l: &serde_json::Value| -> Vec<(String, i64)> {
+        l.as_array()
+            .expect("list")
+            .iter()
+            .map(|a| {
+                (
+                    a["name"].as_str().unwrap_or_default().to_owned(),
+                    a["components"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(shape(&list), shape(&again));
     let show: serde_json::Value = serde_json::from_str(&d.ok(&[
         "inventory",
         "show",
         "-t",
-        "demo",
+        "demo-beverzele",
         "burgerzaken-portal",
         "--format",
         "json",
@@ -425,6 +446,56 @@ fn demo_inventories_this_machine_and_the_demo_portal() {
                     && c["ecosystem"] == "Maven")),
         "{show}"
     );
+    let exposure = d.ok(&["exposure", "CVE-2021-44228"]);
+    assert!(
+        exposure.contains("demo-beverzele") && exposure.contains("demo-rozendries"),
+        "the supplier's portal is everywhere: {exposure}"
+    );
+}
+
+#[test]
+fn the_demo_scan_hint_works_from_the_checkout() {
+    // `weerbaar demo` suggests this command; the data directory must stay loadable as feeds.
+    let d = DataDir::new("demo-scan");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../weerbaar-demo/data");
+    let out = d.run(&[
+        "scan",
+        &format!("{data}/burgerzaken-portal.cdx.json"),
+        "--advisories",
+        &format!("{data}/feeds"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("GHSA-jfh8-c2jp-5v3q"), "{stdout}");
+    assert!(stdout.contains("CVE-2021-45046"), "{stdout}");
+}
+
+#[test]
+fn demo_generate_makes_the_requested_portfolio() {
+    let d = DataDir::new("demo-generate");
+    let out = d.ok(&[
+        "demo",
+        "generate",
+        "--tenants",
+        "2",
+        "--assets",
+        "3",
+        "--components",
+        "60",
+    ]);
+    assert!(
+        out.contains("Generated 2 tenants, 6 assets, 360 components"),
+        "{out}"
+    );
+    let list = d.assets("load-0002");
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|a| a["components"] == 60));
 }
 
 #[test]
