@@ -195,6 +195,42 @@ impl Backend {
         }
     }
 
+    /// Asks the database to verify its own structures; returns the problems found (none: ok).
+    ///
+    /// SQLite checks every page, index and foreign key (`integrity_check`, `foreign_key_check`):
+    /// what a crash or a half-written file would break. PostgreSQL keeps its files consistent
+    /// through its write-ahead log and has no built-in equivalent without extensions (amcheck),
+    /// so there the check is that the server answers and the schema is current.
+    pub(crate) async fn integrity_check(self, pool: &Pool<Any>) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        match self {
+            Backend::Sqlite => {
+                let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(pool)
+                    .await?;
+                problems.extend(rows.into_iter().filter(|r| r != "ok"));
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(pool)
+                    .await?;
+                if !broken.is_empty() {
+                    problems.push(format!("{} rows break a foreign key", broken.len()));
+                }
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
+        }
+        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(pool)
+            .await?;
+        if version != Some(SCHEMA_VERSION) {
+            problems.push(format!(
+                "schema version {version:?}, this binary expects {SCHEMA_VERSION}"
+            ));
+        }
+        Ok(problems)
+    }
+
     /// Takes the lock that serialises migrations between instances starting at the same time.
     async fn lock_for_migration(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
         match self {

@@ -98,6 +98,15 @@ impl Store {
         self.backend
     }
 
+    /// The database's own consistency check (see [`Backend`]): the problems found, none when
+    /// it is sound. Used after crashes and by the crash tests.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the check cannot run.
+    pub async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        self.backend.integrity_check(&self.pool).await
+    }
+
     /// Closes every connection (and, for SQLite, checkpoints the WAL).
     pub async fn close(self) {
         self.pool.close().await;

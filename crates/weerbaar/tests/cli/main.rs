@@ -1,7 +1,9 @@
 //! End-to-end tests of the `weerbaar` binary: real process, real arguments, real exit codes.
 
 mod audit_parity;
+mod crash;
 mod feeds;
+mod http;
 mod inventory;
 mod notify;
 mod plan;
