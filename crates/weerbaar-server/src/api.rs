@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_tenant))
         .routes(routes!(list_assets))
         .routes(routes!(get_asset))
+        .routes(routes!(list_imports))
         .routes(routes!(list_findings))
         .routes(routes!(get_plan))
         .routes(routes!(list_exceptions, add_exception))
@@ -275,6 +276,37 @@ async fn get_asset(
         asset: json(&summary)?,
         components: ObjectPage::of(components)?,
     }))
+}
+
+/// Which imports.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Only imports of this asset (name, any case).
+    asset: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/imports", tag = "inventory",
+    params(("tenant" = String, Path, description = "Tenant id"), ImportParams),
+    description = "The tenant's import history, newest first: which file replaced which asset's inventory, and what it changed (kept as long as the retention job allows).",
+    responses(
+        (status = 200, body = Vec<Object>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+async fn list_imports(
+    State(state): State<AppState>,
+    auth: Authorized<Read>,
+    ApiQuery(params): ApiQuery<ImportParams>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let tenant = auth.tenant()?;
+    state.store.tenant(tenant).await?;
+    let history = state
+        .store
+        .import_history(tenant, params.asset.as_deref())
+        .await?;
+    Ok(axum::Json(json(&history)?))
 }
 
 /// Which findings.
