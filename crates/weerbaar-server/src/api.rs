@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_tenant))
         .routes(routes!(list_assets))
         .routes(routes!(get_asset))
+        .routes(routes!(list_imports))
         .routes(routes!(list_findings))
         .routes(routes!(get_plan))
         .routes(routes!(list_exceptions, add_exception))
@@ -31,7 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tenant_exposure))
         .routes(routes!(provider_exposure))
         .routes(routes!(feed_status))
-        .routes(routes!(create_upload))
+        .routes(routes!(create_upload, list_uploads))
         .routes(routes!(get_upload))
 }
 
@@ -275,6 +276,37 @@ async fn get_asset(
         asset: json(&summary)?,
         components: ObjectPage::of(components)?,
     }))
+}
+
+/// Which imports.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Only imports of this asset (name, any case).
+    asset: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/imports", tag = "inventory",
+    params(("tenant" = String, Path, description = "Tenant id"), ImportParams),
+    description = "The tenant's import history, newest first: which file replaced which asset's inventory, and what it changed (kept as long as the retention job allows).",
+    responses(
+        (status = 200, body = Vec<Object>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+async fn list_imports(
+    State(state): State<AppState>,
+    auth: Authorized<Read>,
+    ApiQuery(params): ApiQuery<ImportParams>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let tenant = auth.tenant()?;
+    state.store.tenant(tenant).await?;
+    let history = state
+        .store
+        .import_history(tenant, params.asset.as_deref())
+        .await?;
+    Ok(axum::Json(json(&history)?))
 }
 
 /// Which findings.
@@ -681,6 +713,86 @@ async fn create_upload(
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
+}
+
+/// Which uploads.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadListParams {
+    /// Only uploads in this state.
+    #[param(pattern = "^(queued|processing|done|failed)$")]
+    status: Option<String>,
+    /// Items per page (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// The `next_cursor` of the previous page, unchanged.
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/uploads", tag = "uploads",
+    params(("tenant" = String, Path, description = "Tenant id"), UploadListParams),
+    description = "The tenant's uploads, newest first.",
+    responses(
+        (status = 200, body = ObjectPage),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+async fn list_uploads(
+    State(state): State<AppState>,
+    auth: Authorized<ReadOrIngest>,
+    ApiQuery(params): ApiQuery<UploadListParams>,
+) -> ApiResult<axum::Json<ObjectPage>> {
+    let tenant = auth.tenant()?;
+    let status = params
+        .status
+        .as_deref()
+        .map(str::parse::<weerbaar_store::UploadState>)
+        .transpose()?;
+    let limit = match params.limit {
+        None => 100,
+        Some(n @ 1..=1000) => n,
+        Some(n) => {
+            return Err(ApiError::invalid_parameter(format!(
+                "limit {n} is out of range: use 1 to 1000"
+            )));
+        }
+    };
+    // The upload id is time-ordered, so the last id of a page is the cursor of the next one.
+    let before = match &params.cursor {
+        Some(c)
+            if c.is_empty()
+                || c.len() > 100
+                || !c.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') =>
+        {
+            return Err(ApiError::invalid_parameter(
+                "invalid cursor: pass back next_cursor unchanged",
+            ));
+        }
+        other => other.clone(),
+    };
+    state.store.tenant(tenant).await?;
+    let mut items = state
+        .store
+        .uploads(
+            tenant,
+            &weerbaar_store::UploadFilter {
+                status,
+                before,
+                limit: limit + 1,
+            },
+        )
+        .await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|u| u.id.clone())
+    } else {
+        None
+    };
+    Ok(axum::Json(ObjectPage::of(weerbaar_store::Page {
+        items,
+        next_cursor,
+    })?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/uploads/{id}", tag = "uploads",

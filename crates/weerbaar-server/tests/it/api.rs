@@ -600,7 +600,7 @@ api_test!(
         }
         // The router's routes, by construction the same list (utoipa-axum), counted here so a
         // route added without its document entry fails this test.
-        assert_eq!(operations, 19, "{:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(operations, 21, "{:?}", paths.keys().collect::<Vec<_>>());
         app.cleanup();
     }
 );

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use weerbaar_server::{AppState, Config, NoUploads};
+use weerbaar_server::{AppState, Background, Config, StoreUploads};
 use weerbaar_store::{NewToken, Scope, Store, TenantId};
 
 use super::Status;
@@ -61,11 +61,76 @@ pub fn serve(storage_args: &StorageArgs, args: &ServeArgs) -> anyhow::Result<Sta
         .context("starting the async runtime")?;
     runtime.block_on(async {
         let store = open_store(&config).await?;
-        // Uploads are refused (503) until the ingest worker is wired in here.
-        let state = AppState::new(config, store, Arc::new(NoUploads))?;
-        weerbaar_server::run(state, weerbaar_server::shutdown_signal(), Vec::new()).await?;
+        let max_bytes = config.uploads.max_bytes;
+        let state = AppState::new(config, store.clone(), Arc::new(StoreUploads(store)))?;
+        weerbaar_server::run(
+            state,
+            weerbaar_server::shutdown_signal(),
+            vec![ingest_worker(max_bytes)],
+        )
+        .await?;
         Ok(Status::Success)
     })
+}
+
+/// The upload worker of this instance (every instance runs one; claims are leased).
+fn ingest_worker(max_bytes: u64) -> Background {
+    Box::new(
+        move |state: AppState, mut shutdown: weerbaar_server::Shutdown| {
+            Box::pin(async move {
+                let worker = weerbaar_ingest::Worker::new(
+                    state.store.clone(),
+                    weerbaar_ingest::default_worker_id(),
+                )
+                .with_max_bytes(max_bytes);
+                let counters = worker.metrics();
+                state
+                    .metrics
+                    .add_collector(Box::new(move |out: &mut String| {
+                        use std::sync::atomic::Ordering::Relaxed;
+                        let c = &counters;
+                        for (name, help, value) in [
+                            (
+                                "weerbaar_ingest_processed_total",
+                                "Uploads stored.",
+                                c.processed.load(Relaxed),
+                            ),
+                            (
+                                "weerbaar_ingest_failed_total",
+                                "Uploads failed for good.",
+                                c.failed.load(Relaxed),
+                            ),
+                            (
+                                "weerbaar_ingest_retried_total",
+                                "Uploads left for a retry.",
+                                c.retried.load(Relaxed),
+                            ),
+                            (
+                                "weerbaar_ingest_components_total",
+                                "Components stored by uploads.",
+                                c.components.load(Relaxed),
+                            ),
+                            (
+                                "weerbaar_ingest_errors_total",
+                                "Failures to reach the upload queue.",
+                                c.errors.load(Relaxed),
+                            ),
+                        ] {
+                            out.push_str(&format!(
+                                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+                            ));
+                        }
+                    }));
+                worker
+                    .run(shutdown.requested(), |outcome| {
+                        if let Err(e) = outcome {
+                            tracing::warn!(error = %e, "ingest worker");
+                        }
+                    })
+                    .await;
+            })
+        },
+    )
 }
 
 pub fn config(cmd: ConfigCommand) -> anyhow::Result<Status> {
