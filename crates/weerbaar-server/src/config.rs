@@ -47,6 +47,9 @@ pub enum LogFormat {
 pub struct UploadConfig {
     /// The largest inventory file accepted, in bytes.
     pub max_bytes: u64,
+    /// How long a worker holds an upload it processes before another instance may take it
+    /// over (the worker renews it while it works), in seconds.
+    pub lease_seconds: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +91,7 @@ impl Default for UploadConfig {
         // without letting one request hold a worker's memory hostage.
         Self {
             max_bytes: 64 * 1024 * 1024,
+            lease_seconds: 60,
         }
     }
 }
@@ -128,6 +132,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("WEERBAAR_LOG_FORMAT", "log.format"),
     ("WEERBAAR_LOG_LEVEL", "log.level"),
     ("WEERBAAR_UPLOAD_MAX_BYTES", "uploads.max_bytes"),
+    ("WEERBAAR_UPLOAD_LEASE_SECONDS", "uploads.lease_seconds"),
     ("WEERBAAR_TOKEN_DEFAULT_DAYS", "tokens.default_days"),
     ("WEERBAAR_TOKEN_MAX_DAYS", "tokens.max_days"),
 ];
@@ -213,6 +218,9 @@ impl Config {
                 }
                 "WEERBAAR_LOG_LEVEL" => self.log.level = value,
                 "WEERBAAR_UPLOAD_MAX_BYTES" => self.uploads.max_bytes = number(var, &value)?,
+                "WEERBAAR_UPLOAD_LEASE_SECONDS" => {
+                    self.uploads.lease_seconds = number(var, &value)?;
+                }
                 "WEERBAAR_TOKEN_DEFAULT_DAYS" => {
                     self.tokens.default_days = u32::try_from(number(var, &value)?)
                         .map_err(|_| invalid(var, "too large"))?;
@@ -247,6 +255,9 @@ impl Config {
         }
         if self.uploads.max_bytes == 0 {
             return Err(invalid("uploads.max_bytes", "must be at least 1"));
+        }
+        if self.uploads.lease_seconds == 0 {
+            return Err(invalid("uploads.lease_seconds", "must be at least 1"));
         }
         if self.tokens.max_days == 0 {
             return Err(invalid("tokens.max_days", "must be at least 1"));

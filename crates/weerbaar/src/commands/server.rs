@@ -62,19 +62,42 @@ pub fn serve(storage_args: &StorageArgs, args: &ServeArgs) -> anyhow::Result<Sta
     runtime.block_on(async {
         let store = open_store(&config).await?;
         let max_bytes = config.uploads.max_bytes;
+        let lease = Duration::from_secs(config.uploads.lease_seconds);
+        // Built before serving, so a bad `[jobs]` setting stops the start, not a run hours later.
+        let scheduler = weerbaar_jobs::tasks::scheduler(
+            store.clone(),
+            &weerbaar_jobs::instance_id(),
+            &jobs_config(&config)?,
+            &config.data_dir,
+        )?;
         let state = AppState::new(config, store.clone(), Arc::new(StoreUploads(store)))?;
         weerbaar_server::run(
             state,
             weerbaar_server::shutdown_signal(),
-            vec![ingest_worker(max_bytes)],
+            vec![ingest_worker(max_bytes, lease), jobs(scheduler)],
         )
         .await?;
         Ok(Status::Success)
     })
 }
 
+/// The `[jobs]` table of the configuration as the jobs read it.
+fn jobs_config(config: &Config) -> anyhow::Result<weerbaar_jobs::JobsConfig> {
+    toml::Value::Table(config.jobs.clone())
+        .try_into()
+        .context("invalid [jobs] configuration")
+}
+
+/// The scheduled jobs (feed sync, rematch of pushed assets, retention); each slot runs on one
+/// instance only, and a surviving instance takes over the slot of one that died.
+fn jobs(scheduler: weerbaar_jobs::Scheduler) -> Background {
+    Box::new(move |_state: AppState, mut shutdown: weerbaar_server::Shutdown| {
+        Box::pin(async move { scheduler.run(async move { shutdown.requested().await }).await })
+    })
+}
+
 /// The upload worker of this instance (every instance runs one; claims are leased).
-fn ingest_worker(max_bytes: u64) -> Background {
+fn ingest_worker(max_bytes: u64, lease: Duration) -> Background {
     Box::new(
         move |state: AppState, mut shutdown: weerbaar_server::Shutdown| {
             Box::pin(async move {
@@ -82,7 +105,8 @@ fn ingest_worker(max_bytes: u64) -> Background {
                     state.store.clone(),
                     weerbaar_ingest::default_worker_id(),
                 )
-                .with_max_bytes(max_bytes);
+                .with_max_bytes(max_bytes)
+                .with_lease(lease);
                 let counters = worker.metrics();
                 state
                     .metrics
@@ -136,10 +160,16 @@ fn ingest_worker(max_bytes: u64) -> Background {
 pub fn config(cmd: ConfigCommand) -> anyhow::Result<Status> {
     let ConfigCommand::Check(ConfigCheckArgs { config }) = cmd;
     match Config::load(config.as_deref(), env) {
-        Ok(config) => {
-            print!("{}", config.redacted_toml());
-            Ok(Status::Success)
-        }
+        Ok(config) => match jobs_config(&config) {
+            Ok(_) => {
+                print!("{}", config.redacted_toml());
+                Ok(Status::Success)
+            }
+            Err(e) => {
+                eprintln!("error: invalid configuration: {e:#}");
+                Ok(Status::Usage)
+            }
+        },
         Err(e) => {
             eprintln!("error: invalid configuration: {e}");
             Ok(Status::Usage)

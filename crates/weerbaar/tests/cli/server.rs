@@ -1,11 +1,11 @@
 //! `weerbaar admin`, `config check`, `serve` and `push`, as real processes.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::http::{free_port, http_get};
 use crate::{text, weerbaar};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -169,7 +169,7 @@ fn config_check_prints_the_effective_config_or_the_error_line() {
     let good = dir.join("good.toml");
     std::fs::write(
         &good,
-        "bind = \"0.0.0.0:9000\"\ndatabase = \"postgres://app:s3cret@db.example/w\"\n[jobs.feed_sync]\nevery = \"6h\"\n",
+        "bind = \"0.0.0.0:9000\"\ndatabase = \"postgres://app:s3cret@db.example/w\"\n[jobs.feed_sync]\ninterval_seconds = 21600\n",
     )
     .expect("write");
     let out = weerbaar(
@@ -182,9 +182,18 @@ fn config_check_prints_the_effective_config_or_the_error_line() {
     assert!(shown.contains("app:***@db.example"), "{shown}");
     assert!(!shown.contains("s3cret"));
     assert!(
-        shown.contains("every = \"6h\""),
+        shown.contains("interval_seconds = 21600"),
         "jobs settings pass through: {shown}"
     );
+    // `[jobs]` is checked by the jobs' own rules: a misspelt key is an error, not a default.
+    let typo = dir.join("typo.toml");
+    std::fs::write(&typo, "[jobs.feed_sync]\nevery = \"6h\"\n").expect("write");
+    let out = weerbaar(
+        &["config", "check", "--config", typo.to_str().expect("utf8")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("every"), "{}", text(&out.stderr));
 
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "bind = \"0.0.0.0:9000\"\n\n[uploads]\nmax_byte = 5\n").expect("write");
@@ -205,29 +214,6 @@ fn config_check_prints_the_effective_config_or_the_error_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("WEERBAAR_UPLOAD_MAX_BYTES"));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
 }
 
 struct Server(Child);
