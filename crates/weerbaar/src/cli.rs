@@ -654,6 +654,14 @@ pub struct EcosystemsArgs {
 pub struct DemoArgs {
     #[command(subcommand)]
     pub command: Option<DemoCommand>,
+
+    /// Address the API serves the demo on, after seeding.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Seed and print the overview, then exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,7 +9,7 @@ use std::time::Instant;
 use weerbaar_demo::{Dataset, GenerateOptions, KnowledgeSource};
 use weerbaar_plan::Lang;
 use weerbaar_scan::Knowledge;
-use weerbaar_store::FindingFilter;
+use weerbaar_store::{FindingFilter, NewToken, Scope, TenantId};
 
 use super::Status;
 use crate::cli::{DemoArgs, DemoCommand, DemoGenerateArgs, StorageArgs};
@@ -19,7 +19,13 @@ use crate::storage;
 
 pub async fn run(storage_args: &StorageArgs, args: DemoArgs) -> anyhow::Result<Status> {
     match args.command {
-        None => seed(storage_args).await,
+        None => {
+            let status = seed(storage_args).await?;
+            if !args.no_serve {
+                announce_api(storage_args, &args.bind).await?;
+            }
+            Ok(status)
+        }
         Some(DemoCommand::Generate(args)) => generate(storage_args, &args).await,
     }
 }
@@ -112,6 +118,53 @@ async fn seed(storage_args: &StorageArgs) -> anyhow::Result<Status> {
         "  weerbaar scan crates/weerbaar-demo/data/burgerzaken-portal.cdx.json --advisories crates/weerbaar-demo/data/feeds"
     )?;
     Ok(Status::Success)
+}
+
+/// The provider's own tenant in the demo; it holds the demo's API token.
+const PROVIDER: &str = "demo-provider";
+
+/// Before the demo serves: a fresh one-day provider token (admin, read) and where to use it.
+async fn announce_api(storage_args: &StorageArgs, bind: &str) -> anyhow::Result<()> {
+    let store = storage::open(storage_args).await?;
+    let provider = TenantId::new(PROVIDER)?;
+    if store.tenant(&provider).await.is_err() {
+        store
+            .add_tenant(&provider, "IT provider (demo)", "demo")
+            .await?;
+    }
+    let created = store
+        .create_token(
+            &provider,
+            "demo",
+            &NewToken {
+                name: "demo".to_owned(),
+                scopes: vec![Scope::Admin, Scope::Read],
+                expires_at: jiff::Timestamp::now().as_second() + 86_400,
+            },
+        )
+        .await?;
+    store.close().await;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "\nServing the API on http://{bind}/api/v1 (OpenAPI document: /api/v1/openapi.json)."
+    )?;
+    writeln!(
+        out,
+        "A provider token valid for one day (admin, read), shown only now:\n  {}",
+        created.token
+    )?;
+    writeln!(
+        out,
+        "  curl -H 'Authorization: Bearer {}' http://{bind}/api/v1/tenants",
+        created.token
+    )?;
+    writeln!(
+        out,
+        "Stop with Ctrl-C; `weerbaar demo --no-serve` only seeds."
+    )?;
+    out.flush()?;
+    Ok(())
 }
 
 async fn generate(storage_args: &StorageArgs, args: &DemoGenerateArgs) -> anyhow::Result<Status> {

@@ -45,7 +45,22 @@ impl From<Status> for ExitCode {
 /// Runs the chosen command.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
-        Command::Demo(args) => runtime()?.block_on(demo::run(&cli.storage, args)),
+        Command::Demo(args) => {
+            let serve = args.command.is_none() && !args.no_serve;
+            let bind = args.bind.clone();
+            let status = runtime()?.block_on(demo::run(&cli.storage, args))?;
+            if serve && status == Status::Success {
+                server::serve(
+                    &cli.storage,
+                    &crate::cli_server::ServeArgs {
+                        bind: Some(bind),
+                        config: None,
+                    },
+                )
+            } else {
+                Ok(status)
+            }
+        }
         Command::Version(cmd) => version::run(cmd),
         Command::Collect(args) => collect::run(&args),
         Command::Feeds(cmd) => feeds::run(&cli.storage, cmd),

@@ -91,9 +91,15 @@ fn jobs_config(config: &Config) -> anyhow::Result<weerbaar_jobs::JobsConfig> {
 /// The scheduled jobs (feed sync, rematch of pushed assets, retention); each slot runs on one
 /// instance only, and a surviving instance takes over the slot of one that died.
 fn jobs(scheduler: weerbaar_jobs::Scheduler) -> Background {
-    Box::new(move |_state: AppState, mut shutdown: weerbaar_server::Shutdown| {
-        Box::pin(async move { scheduler.run(async move { shutdown.requested().await }).await })
-    })
+    Box::new(
+        move |_state: AppState, mut shutdown: weerbaar_server::Shutdown| {
+            Box::pin(async move {
+                scheduler
+                    .run(async move { shutdown.requested().await })
+                    .await
+            })
+        },
+    )
 }
 
 /// The upload worker of this instance (every instance runs one; claims are leased).

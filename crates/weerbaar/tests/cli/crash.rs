@@ -95,11 +95,7 @@ fn wait_until(port: u16, token: &str, id: &str, states: &[&str], limit: Duration
         if states.contains(&status.as_str()) {
             return status;
         }
-        assert!(
-            status != "failed",
-            "upload {id} failed: {}",
-            state["error"]
-        );
+        assert!(status != "failed", "upload {id} failed: {}", state["error"]);
         assert!(
             started.elapsed() < limit,
             "upload {id} stayed {status} for {limit:?}"
@@ -154,12 +150,26 @@ fn temp_dir() -> PathBuf {
 fn sigkill_during_imports_leaves_all_or_nothing_and_the_retry_succeeds() {
     let dir = temp_dir();
     let data_dir = dir.to_str().expect("utf8");
-    let created = weerbaar(&["--data-dir", data_dir, "admin", "tenant", "create", TENANT], "");
+    let created = weerbaar(
+        &["--data-dir", data_dir, "admin", "tenant", "create", TENANT],
+        "",
+    );
     assert!(created.status.success(), "{}", text(&created.stderr));
     let token = weerbaar(
         &[
-            "--data-dir", data_dir, "admin", "token", "create", "--tenant", TENANT, "--name",
-            "crash", "--scope", "ingest", "--scope", "read",
+            "--data-dir",
+            data_dir,
+            "admin",
+            "token",
+            "create",
+            "--tenant",
+            TENANT,
+            "--name",
+            "crash",
+            "--scope",
+            "ingest",
+            "--scope",
+            "read",
         ],
         "",
     );
@@ -176,9 +186,21 @@ fn sigkill_during_imports_leaves_all_or_nothing_and_the_retry_succeeds() {
     let server = Server::start(&dir, &env);
     let receipt = push(server.port, &token, "baseline", "baseline", &body);
     let id = receipt["id"].as_str().expect("id").to_owned();
-    wait_until(server.port, &token, &id, &["processing", "done"], Duration::from_secs(60));
+    wait_until(
+        server.port,
+        &token,
+        &id,
+        &["processing", "done"],
+        Duration::from_secs(60),
+    );
     let started = Instant::now();
-    wait_until(server.port, &token, &id, &["done"], Duration::from_secs(120));
+    wait_until(
+        server.port,
+        &token,
+        &id,
+        &["done"],
+        Duration::from_secs(120),
+    );
     let import_time = started.elapsed();
     drop(server);
     assert_eq!(check_consistent(&dir, "baseline"), COMPONENTS);
@@ -194,7 +216,11 @@ fn sigkill_during_imports_leaves_all_or_nothing_and_the_retry_succeeds() {
             let status = wait_until(server.port, &token, id, &["done"], Duration::from_secs(120));
             assert_eq!(status, "done");
             let again = push(server.port, &token, asset, asset, &body);
-            assert_eq!(again["id"].as_str(), Some(id.as_str()), "retry is the same upload");
+            assert_eq!(
+                again["id"].as_str(),
+                Some(id.as_str()),
+                "retry is the same upload"
+            );
         }
         if round == ROUNDS {
             drop(server);

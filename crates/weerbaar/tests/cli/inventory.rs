@@ -390,7 +390,7 @@ fn collect_on_this_machine_counts_every_installed_dpkg_package() {
 #[test]
 fn demo_seeds_the_municipalities_once() {
     let d = DataDir::new("demo");
-    let out = d.ok(&["demo"]);
+    let out = d.ok(&["demo", "--no-serve"]);
     assert!(out.contains("Gemeente Beverzele (demo)"), "{out}");
     assert!(out.contains("weerbaar's demo advisories"), "{out}");
     assert!(out.contains("Act"), "a plan with KEV-listed actions: {out}");
@@ -411,7 +411,7 @@ fn demo_seeds_the_municipalities_once() {
     assert_eq!(portal["components"], 11);
     assert_eq!(portal["criticality"], "critical");
     // Running it again re-imports; nothing is duplicated and nothing is new.
-    let again_out = d.ok(&["demo"]);
+    let again_out = d.ok(&["demo", "--no-serve"]);
     assert!(again_out.contains("(0 new now)"), "{again_out}");
     let again = d.assets("demo-beverzele");
     let shape = |l: &serde_json::Value| -> Vec<(String, i64)> {

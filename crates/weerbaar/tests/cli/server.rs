@@ -355,3 +355,60 @@ fn serve_answers_push_reports_refusals_and_sigterm_stops_it() {
     assert!(!log.contains(&token), "tokens never reach the log");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn demo_seeds_then_serves_the_api_with_a_provider_token() {
+    use std::io::BufRead;
+    let dir = temp_dir("demo-serve");
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = Server(
+        Command::new(env!("CARGO_BIN_EXE_weerbaar"))
+            .args([
+                "--data-dir",
+                dir.to_str().expect("utf8"),
+                "demo",
+                "--bind",
+                &bind,
+            ])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn demo"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let token = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.trim().strip_prefix("wbt_").map(|t| format!("wbt_{t}")))
+        .expect("the demo prints a token");
+    let started = Instant::now();
+    while http_get(port, "/healthz").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "demo did not serve"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let auth = format!("Bearer {token}");
+    let tenants = crate::http::request(
+        port,
+        "GET",
+        "/api/v1/tenants",
+        &[("Authorization", &auth)],
+        b"",
+    )
+    .expect("tenants");
+    assert_eq!(tenants.status, 200, "{}", tenants.body);
+    assert!(
+        tenants.body.contains("(demo)"),
+        "demo data is labelled: {}",
+        tenants.body
+    );
+    let unauthenticated =
+        crate::http::request(port, "GET", "/api/v1/tenants", &[], b"").expect("answer");
+    assert_eq!(unauthenticated.status, 401);
+    drop(child);
+    let _ = std::fs::remove_dir_all(&dir);
+}
