@@ -4,6 +4,7 @@ mod audit_parity;
 mod crash;
 mod feeds;
 mod http;
+mod instances;
 mod inventory;
 mod notify;
 mod plan;
