@@ -7,13 +7,15 @@ local format = os.getenv("FORMAT")
 local file = assert(io.open(os.getenv("BODY"), "rb"))
 local body = file:read("*a")
 file:close()
-local counter = 0
-local thread_id = 0
-local bad = 0
+-- Globals, not locals: setup() runs in the main state and sets them in each thread's state.
+counter = 0
+bad = 0
+thread_id = 0
+local threads = {}
 
 setup = function(thread)
-  thread_id = thread_id + 1
-  thread:set("thread_id", thread_id)
+  table.insert(threads, thread)
+  thread:set("thread_id", #threads)
 end
 
 request = function()
@@ -31,4 +33,10 @@ response = function(status, headers, b)
     bad = bad + 1
     if bad <= 3 then io.stderr:write("HTTP " .. status .. ": " .. b:sub(1, 200) .. "\n") end
   end
+end
+
+done = function(summary, latency, requests)
+  local refused = 0
+  for _, thread in ipairs(threads) do refused = refused + thread:get("bad") end
+  io.write(string.format("accepted: %d\n", summary.requests - refused))
 end

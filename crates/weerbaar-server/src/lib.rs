@@ -28,6 +28,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod plan_cache;
 pub mod uploads;
 
 use std::future::Future;
@@ -61,6 +62,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub policies: Arc<PolicySet>,
     pub uploads: Arc<dyn UploadQueue>,
+    pub plans: Arc<plan_cache::PlanCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -97,6 +99,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             policies: Arc::new(policies),
             uploads,
+            plans: Arc::default(),
         })
     }
 }

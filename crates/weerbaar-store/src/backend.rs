@@ -61,10 +61,15 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0007_jobs.sql"),
         postgres: include_str!("migrations/postgres/0007_jobs.sql"),
     },
+    Migration {
+        version: 8,
+        sqlite: include_str!("migrations/sqlite/0008_read_paths.sql"),
+        postgres: include_str!("migrations/postgres/0008_read_paths.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 impl Backend {
     /// Picks the backend from a database URL.

@@ -197,8 +197,7 @@ impl Store {
     /// A database error.
     pub async fn list_assets(&self, tenant: &TenantId) -> Result<Vec<AssetSummary>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.*, (SELECT COUNT(*) FROM components c \
-                          WHERE c.tenant_id = a.tenant_id AND c.asset_key = a.asset_key) AS n \
+            "SELECT a.*, a.component_count AS n \
              FROM assets a WHERE a.tenant_id = $1 ORDER BY a.asset_key",
         )
         .bind(tenant.as_str())
@@ -484,6 +483,12 @@ async fn import_one(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    sqlx::query("UPDATE assets SET component_count = $1 WHERE tenant_id = $2 AND asset_key = $3")
+        .bind(count(components.len()))
+        .bind(tenant.as_str())
+        .bind(&key)
+        .execute(&mut **tx)
+        .await?;
     Ok(ImportSummary {
         asset: import.name.trim().to_owned(),
         file: import.file.to_owned(),

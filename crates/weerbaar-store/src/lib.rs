@@ -192,6 +192,20 @@ pub struct AuditEntry {
 }
 
 impl Store {
+    /// The tenant's newest audit id: a revision of all its data, since every change writes an
+    /// audit row in the same transaction. `None` for a tenant without any.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn revision(&self, tenant: &TenantId) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT MAX(audit_id) FROM audit_log WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The tenant's audit log, oldest first.
     ///
     /// # Errors

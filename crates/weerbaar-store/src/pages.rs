@@ -140,6 +140,10 @@ pub struct FindingQuery {
 }
 
 impl FindingQuery {
+    fn filters_in_memory(&self) -> bool {
+        self.kev.is_some() || self.min_severity.is_some()
+    }
+
     fn admits(&self, f: &StoredFinding) -> bool {
         self.kev.is_none_or(|kev| f.facts.kev.is_some() == kev)
             && self.min_severity.is_none_or(|min| Severity::of(f) >= min)
@@ -192,8 +196,7 @@ impl Store {
         let limit = req.limit();
         let after = single(req.key()?)?;
         let rows = sqlx::query(
-            "SELECT a.*, (SELECT COUNT(*) FROM components c \
-                          WHERE c.tenant_id = a.tenant_id AND c.asset_key = a.asset_key) AS n \
+            "SELECT a.*, a.component_count AS n \
              FROM assets a WHERE a.tenant_id = $1 AND a.asset_key > $2 \
              ORDER BY a.asset_key LIMIT $3",
         )
@@ -232,8 +235,7 @@ impl Store {
         name: &str,
     ) -> Result<Option<AssetSummary>, StoreError> {
         let row = sqlx::query(
-            "SELECT a.*, (SELECT COUNT(*) FROM components c \
-                          WHERE c.tenant_id = a.tenant_id AND c.asset_key = a.asset_key) AS n \
+            "SELECT a.*, a.component_count AS n \
              FROM assets a WHERE a.tenant_id = $1 AND a.asset_key = $2",
         )
         .bind(tenant.as_str())
@@ -325,7 +327,13 @@ impl Store {
                 _ => return Err(StoreError::InvalidCursor),
             },
         };
-        let batch = (limit + 1).max(200);
+        // Filters the SQL cannot express (KEV, severity) are applied to the rows as they come;
+        // without them one page is one query of exactly a page.
+        let batch = if query.filters_in_memory() {
+            (limit + 1).max(200)
+        } else {
+            limit + 1
+        };
         let (open, resolved) = match query.status {
             FindingStatus::Open => (1_i64, 0_i64),
             FindingStatus::Resolved => (0, 1),
@@ -334,8 +342,9 @@ impl Store {
         let asset = query.asset.as_deref().map(asset_key);
         let mut items = Vec::new();
         loop {
-            // The keyset condition is spelled out rather than a row comparison, which both
-            // backends plan well with the (tenant_id, first_seen) index.
+            // Newest first, ties by id in the same direction, so both backends walk the
+            // (tenant_id, first_seen, finding_id) index backwards and stop after one page; the
+            // keyset condition is spelled out rather than a row comparison, which both plan well.
             let (seen, id) = position.clone().unwrap_or((i64::MAX, String::new()));
             let rows = sqlx::query(
                 "SELECT f.*, a.name AS asset_name, a.criticality, a.exposure, a.zone \
@@ -345,8 +354,8 @@ impl Store {
                    AND ($2 = 0 OR f.resolved_at IS NULL) \
                    AND ($3 = 0 OR f.resolved_at IS NOT NULL) \
                    AND ($4 = '' OR f.asset_key = $4) \
-                   AND (f.first_seen < $5 OR (f.first_seen = $5 AND f.finding_id > $6)) \
-                 ORDER BY f.first_seen DESC, f.finding_id LIMIT $7",
+                   AND (f.first_seen < $5 OR (f.first_seen = $5 AND f.finding_id < $6)) \
+                 ORDER BY f.first_seen DESC, f.finding_id DESC LIMIT $7",
             )
             .bind(tenant.as_str())
             .bind(open)
