@@ -4,8 +4,6 @@ use weerbaar_demo::generate::tenant_id;
 use weerbaar_demo::{Dataset, GenerateOptions, generate};
 use weerbaar_store::{Store, TenantId};
 
-use crate::store_test;
-
 async fn check(store: &Store, options: &GenerateOptions) {
     for t in 0..options.tenants {
         let id = TenantId::new(&tenant_id(t)).expect("id");

@@ -4,8 +4,6 @@
 use weerbaar_demo::{Dataset, KnowledgeSource, seed_demo, seed_demo_with};
 use weerbaar_store::{FindingFilter, Store};
 
-use crate::store_test;
-
 async fn open_findings(store: &Store) -> usize {
     let mut n = 0;
     for t in store.tenants().await.expect("tenants") {

@@ -13,8 +13,6 @@ use weerbaar_store::{
     NewUpload, Store, StoreError, TenantId, UploadFilter, UploadState, UploadStatus,
 };
 
-use crate::{store_test, store_test_url};
-
 const LONG: Duration = Duration::from_secs(600);
 
 fn tenant(id: &str) -> TenantId {

@@ -13,7 +13,6 @@ use weerbaar_jobs::{FeedSyncConfig, JobContext, tasks};
 use weerbaar_store::{AssetImport, FindingFilter, TenantId};
 
 use crate::backends::TestDb;
-use crate::db_test;
 
 /// The KEV catalogue and the RustSec records as an OSV `all.zip`, or `None` without fixtures.
 fn feeds() -> Option<(Vec<u8>, Vec<u8>)> {

@@ -9,7 +9,6 @@ use weerbaar_jobs::{Clock, JobContext, RetentionConfig, SystemClock, tasks};
 use weerbaar_store::{AssetImport, JobStatus, NewUpload, Store, TenantId, UploadState};
 
 use crate::backends::TestDb;
-use crate::db_test;
 
 const DAY: i64 = 86_400;
 

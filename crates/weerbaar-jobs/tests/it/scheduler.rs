@@ -12,7 +12,6 @@ use weerbaar_jobs::{Clock, JobsError, Scheduler, Scope};
 use weerbaar_store::{JobRun, JobStatus, Store};
 
 use crate::backends::TestDb;
-use crate::db_test;
 
 #[derive(Debug)]
 struct ManualClock(AtomicI64);

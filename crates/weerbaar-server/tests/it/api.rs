@@ -5,10 +5,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use weerbaar_store::{NewToken, Scope, Store, TenantId};
 
-use crate::api_test;
 use crate::harness::{App, app};
 
-api_test!(
+store_test!(
     auth_refuses_missing_bad_and_foreign_tokens,
     |store: Store| async move {
         let app = app(store).await;
@@ -63,7 +62,7 @@ api_test!(
     }
 );
 
-api_test!(
+store_test!(
     auth_refuses_wrong_scope_expired_and_revoked,
     |store: Store| async move {
         let app = app(store).await;
@@ -135,7 +134,7 @@ api_test!(
     }
 );
 
-api_test!(
+store_test!(
     tenants_are_listed_per_token_and_created_by_admins,
     |store: Store| async move {
         let app = app(store).await;
@@ -187,7 +186,7 @@ api_test!(
     }
 );
 
-api_test!(lists_page_by_cursor, |store: Store| async move {
+store_test!(lists_page_by_cursor, |store: Store| async move {
     let app = app(store).await;
     let mut names = Vec::new();
     let mut uri = "/api/v1/tenants/alpha/assets?limit=2".to_owned();
@@ -251,7 +250,7 @@ api_test!(lists_page_by_cursor, |store: Store| async move {
     app.cleanup();
 });
 
-api_test!(
+store_test!(
     malformed_input_is_a_4xx_with_a_code,
     |store: Store| async move {
         let app = app(store).await;
@@ -379,7 +378,7 @@ api_test!(
     }
 );
 
-api_test!(uploads_are_queued_and_followed, |store: Store| async move {
+store_test!(uploads_are_queued_and_followed, |store: Store| async move {
     let app = app(store).await;
     let send = |key: &'static str| {
         Request::post(
@@ -420,7 +419,7 @@ api_test!(uploads_are_queued_and_followed, |store: Store| async move {
     app.cleanup();
 });
 
-api_test!(
+store_test!(
     plan_exposure_and_exceptions_match_the_cli,
     |store: Store| async move {
         let app = app(store).await;
@@ -531,7 +530,7 @@ api_test!(
     }
 );
 
-api_test!(
+store_test!(
     openapi_document_covers_every_route,
     |store: Store| async move {
         let app: App = app(store).await;
@@ -605,7 +604,7 @@ api_test!(
     }
 );
 
-api_test!(health_readiness_and_metrics, |store: Store| async move {
+store_test!(health_readiness_and_metrics, |store: Store| async move {
     let app = app(store).await;
     assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
     let ready = app.get("/readyz", None).await;

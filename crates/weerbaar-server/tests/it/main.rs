@@ -2,5 +2,6 @@
 //! PostgreSQL, driving the router in process.
 
 mod api;
-mod backends;
+#[macro_use]
+extern crate weerbaar_testdb;
 mod harness;

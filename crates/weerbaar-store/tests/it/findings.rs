@@ -8,8 +8,6 @@ use weerbaar_store::{
     RematchScope, Resolution, Store, TenantComponent, TenantId,
 };
 
-use crate::store_test;
-
 fn deb(name: &str, version: &str) -> Component {
     Component {
         ecosystem: Some("Debian:12".into()),

@@ -4,8 +4,6 @@
 use weerbaar_inventory::{Format, ImportedAsset};
 use weerbaar_store::{AssetImport, JobStatus, Store, TenantId};
 
-use crate::store_test;
-
 store_test!(a_slot_is_claimed_once, |store: Store| async move {
     let first = store
         .claim_slot("feed-sync", 7, "a", 1_000, 60)

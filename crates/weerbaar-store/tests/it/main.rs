@@ -1,7 +1,8 @@
 //! All integration tests of weerbaar-store, built into one binary. Every store test runs on
 //! SQLite and on PostgreSQL.
 
-mod backends;
+#[macro_use]
+extern crate weerbaar_testdb;
 mod findings;
 mod jobs;
 mod store;

@@ -4,8 +4,6 @@ use weerbaar_inventory::model::{
 use weerbaar_inventory::{Format, ImportedAsset};
 use weerbaar_store::{AssetImport, Store, StoreError, TenantId};
 
-use crate::store_test;
-
 fn tenant(id: &str) -> TenantId {
     TenantId::new(id).expect("valid tenant id")
 }

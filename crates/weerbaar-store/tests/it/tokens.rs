@@ -7,8 +7,6 @@ use weerbaar_store::{
     ObservedFinding, PageRequest, RematchScope, Scope, Store, StoreError, TenantId,
 };
 
-use crate::store_test;
-
 fn tenant(id: &str) -> TenantId {
     TenantId::new(id).expect("valid tenant id")
 }

@@ -11,8 +11,6 @@ use weerbaar_store::{
     UploadState,
 };
 
-use crate::{store_test, store_test_url};
-
 const LONG: Duration = Duration::from_secs(600);
 
 fn tenant(id: &str) -> TenantId {

@@ -1,5 +1,10 @@
-//! Test databases: a fresh SQLite file or a fresh PostgreSQL database per test, dropped after,
-//! with the URL kept so a test can open a second pool (a second instance) on the same database.
+//! Test databases for every crate that stores: a fresh SQLite file or a fresh PostgreSQL
+//! database per test, dropped after, with the URL kept so a test can open a second pool (a
+//! second instance) on the same database, and a scratch directory beside it.
+//!
+//! One test body runs on both backends through the macros ([`store_test!`], [`store_test_url!`],
+//! [`db_test!`]): that is how "one code path over SQLite and PostgreSQL" stays true. A crate's
+//! test binary takes them with `#[macro_use] extern crate weerbaar_testdb;`.
 //!
 //! PostgreSQL is reached at `WEERBAAR_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). When it is unreachable the PostgreSQL variant
@@ -15,6 +20,7 @@ use weerbaar_store::Store;
 const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A database that exists for one test.
+#[derive(Debug)]
 pub struct TestDb {
     pub url: String,
     pub store: Store,
@@ -33,11 +39,12 @@ fn unique(prefix: &str) -> String {
 }
 
 fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(unique("weerbaar_jobs_test"));
+    let dir = std::env::temp_dir().join(unique("weerbaar_test"));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
 
+/// A fresh SQLite database in its own scratch directory.
 pub async fn sqlite() -> TestDb {
     let dir = scratch();
     let url = weerbaar_store::sqlite_url(&dir.join(weerbaar_store::SQLITE_FILE));
@@ -50,6 +57,11 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
+/// A fresh PostgreSQL database, or `None` (after printing `skipped:`) when the server is
+/// unreachable on a developer machine.
+///
+/// # Panics
+/// When PostgreSQL is required (CI, or `WEERBAAR_TEST_POSTGRES` set) but unreachable.
 pub async fn postgres() -> Option<TestDb> {
     let explicit = std::env::var("WEERBAAR_TEST_POSTGRES").ok();
     let required = explicit.is_some() || std::env::var_os("CI").is_some();
@@ -63,7 +75,7 @@ pub async fn postgres() -> Option<TestDb> {
         }
         Err(e) => panic!("PostgreSQL at {admin_url} is required here but unreachable: {e}"),
     };
-    let name = unique("weerbaar_jobs_test");
+    let name = unique("weerbaar_test");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut admin)
         .await
@@ -83,10 +95,14 @@ pub async fn postgres() -> Option<TestDb> {
 
 impl TestDb {
     /// Another pool on the same database: another instance.
+    ///
+    /// # Panics
+    /// When the database cannot be opened.
     pub async fn second(&self) -> Store {
         Store::open(&self.url).await.expect("open a second pool")
     }
 
+    /// Closes the store and removes the database and the scratch directory.
     pub async fn drop(self) {
         self.store.close().await;
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -104,7 +120,8 @@ impl TestDb {
     }
 }
 
-/// Defines `name::sqlite` and `name::postgres` tests that run `body(db)`.
+/// Defines `name::sqlite` and `name::postgres` tests that run `body(&db)`: for tests that need
+/// the URL, the scratch directory or a second pool.
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, $body:expr) => {
@@ -114,17 +131,71 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let db = $crate::backends::sqlite().await;
+                let db = $crate::sqlite().await;
                 ($body)(&db).await;
                 db.drop().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(db) = $crate::backends::postgres().await else {
+                let Some(db) = $crate::postgres().await else {
                     return;
                 };
                 ($body)(&db).await;
+                db.drop().await;
+            }
+        }
+    };
+}
+
+/// Defines `name::sqlite` and `name::postgres` tests that run `body(store)`.
+#[macro_export]
+macro_rules! store_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::sqlite().await;
+                ($body)(db.store.clone()).await;
+                db.drop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = $crate::postgres().await else {
+                    return;
+                };
+                ($body)(db.store.clone()).await;
+                db.drop().await;
+            }
+        }
+    };
+}
+
+/// As [`store_test!`], for tests that also need the database URL: `body(store, url)`.
+#[macro_export]
+macro_rules! store_test_url {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::sqlite().await;
+                ($body)(db.store.clone(), db.url.clone()).await;
+                db.drop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = $crate::postgres().await else {
+                    return;
+                };
+                ($body)(db.store.clone(), db.url.clone()).await;
                 db.drop().await;
             }
         }
