@@ -87,6 +87,19 @@ impl Action {
             (n, Lang::En) => format!(", {n} of them in KEV"),
             (n, Lang::NlBe) => format!(", waarvan {n} in KEV"),
         };
+        // A product inventoried without a version (an appliance known by name only) has an empty
+        // entry here; it must not leave a dangling space in the sentence.
+        let installed: Vec<&str> = self
+            .installed
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+            .collect();
+        let what = if installed.is_empty() {
+            self.package.clone()
+        } else {
+            format!("{} {}", self.package, installed.join(", "))
+        };
         match (&self.kind, lang) {
             (ActionKind::Upgrade { target }, Lang::En) => format!(
                 "upgrade {} to {target} on {hosts}: fixes {advisories}{kev}",
@@ -96,15 +109,11 @@ impl Action {
                 "{} upgraden naar {target} op {hosts}: verhelpt {advisories}{kev}",
                 self.package
             ),
-            (ActionKind::Mitigate, Lang::En) => format!(
-                "no fix available for {} {} on {hosts}: mitigate {advisories}{kev}",
-                self.package,
-                self.installed.join(", ")
-            ),
+            (ActionKind::Mitigate, Lang::En) => {
+                format!("no fix available for {what} on {hosts}: mitigate {advisories}{kev}")
+            }
             (ActionKind::Mitigate, Lang::NlBe) => format!(
-                "geen oplossing beschikbaar voor {} {} op {hosts}: beperk het risico van {advisories}{kev}",
-                self.package,
-                self.installed.join(", ")
+                "geen oplossing beschikbaar voor {what} op {hosts}: beperk het risico van {advisories}{kev}"
             ),
         }
     }

@@ -306,3 +306,20 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn a_product_without_a_version_reads_without_a_dangling_space() {
+    // Appliances and Windows products are often inventoried by name only.
+    let findings = [on(
+        "mail01",
+        "",
+        "Microsoft Exchange Server 2016 CU19",
+        "",
+        "CVE-2021-26855",
+        &[],
+    )];
+    assert_eq!(
+        titles(&findings),
+        ["no fix available for Microsoft Exchange Server 2016 CU19 on 1 host: mitigate 1 advisory"]
+    );
+}
