@@ -256,39 +256,19 @@ impl Store {
         before: i64,
         actor: &str,
     ) -> Result<PruneSummary, StoreError> {
-        let mut summary = PruneSummary::default();
-        for tenant in self.tenants().await? {
-            let mut tx = self.backend.begin_write(&self.pool).await?;
-            let deleted = sqlx::query(
-                "DELETE FROM imports WHERE tenant_id = $1 AND imported_at < $2 \
-                 AND EXISTS (SELECT 1 FROM imports newer \
-                     WHERE newer.tenant_id = imports.tenant_id \
-                       AND newer.asset_key = imports.asset_key \
-                       AND (newer.imported_at > imports.imported_at \
-                            OR (newer.imported_at = imports.imported_at \
-                                AND newer.import_id > imports.import_id)))",
-            )
-            .bind(tenant.id.as_str())
-            .bind(before)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if deleted > 0 {
-                audit(
-                    &mut tx,
-                    &tenant.id,
-                    actor,
-                    "retention.imports",
-                    "imports",
-                    &serde_json::json!({ "deleted": deleted, "before": before }),
-                )
-                .await?;
-                summary.tenants += 1;
-                summary.rows += deleted;
-            }
-            tx.commit().await?;
-        }
-        Ok(summary)
+        self.prune_each_tenant(
+            "DELETE FROM imports WHERE tenant_id = $1 AND imported_at < $2 \
+             AND EXISTS (SELECT 1 FROM imports newer \
+                 WHERE newer.tenant_id = imports.tenant_id \
+                   AND newer.asset_key = imports.asset_key \
+                   AND (newer.imported_at > imports.imported_at \
+                        OR (newer.imported_at = imports.imported_at \
+                            AND newer.import_id > imports.import_id)))",
+            before,
+            actor,
+            ("retention.imports", "imports", "deleted"),
+        )
+        .await
     }
 
     /// Drops the bodies of finished (done or failed) uploads last updated before `before` (Unix
@@ -302,30 +282,47 @@ impl Store {
         before: i64,
         actor: &str,
     ) -> Result<PruneSummary, StoreError> {
+        self.prune_each_tenant(
+            "UPDATE uploads SET body = NULL WHERE tenant_id = $1 AND body IS NOT NULL \
+             AND status IN ('done', 'failed') AND updated_at < $2",
+            before,
+            actor,
+            ("retention.upload-bodies", "uploads", "dropped"),
+        )
+        .await
+    }
+
+    /// Runs one retention statement (`$1` the tenant, `$2` the cut-off) per tenant, each in its
+    /// own transaction with an audit row `(action, object, {count_key: n, before})` when it
+    /// changed anything, so a failure part-way leaves the tenants already done consistent.
+    async fn prune_each_tenant(
+        &self,
+        sql: &'static str,
+        before: i64,
+        actor: &str,
+        (action, object, count_key): (&str, &str, &str),
+    ) -> Result<PruneSummary, StoreError> {
         let mut summary = PruneSummary::default();
         for tenant in self.tenants().await? {
             let mut tx = self.backend.begin_write(&self.pool).await?;
-            let dropped = sqlx::query(
-                "UPDATE uploads SET body = NULL WHERE tenant_id = $1 AND body IS NOT NULL \
-                 AND status IN ('done', 'failed') AND updated_at < $2",
-            )
-            .bind(tenant.id.as_str())
-            .bind(before)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if dropped > 0 {
+            let changed = sqlx::query(sql)
+                .bind(tenant.id.as_str())
+                .bind(before)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed > 0 {
                 audit(
                     &mut tx,
                     &tenant.id,
                     actor,
-                    "retention.upload-bodies",
-                    "uploads",
-                    &serde_json::json!({ "dropped": dropped, "before": before }),
+                    action,
+                    object,
+                    &serde_json::json!({ count_key: changed, "before": before }),
                 )
                 .await?;
                 summary.tenants += 1;
-                summary.rows += dropped;
+                summary.rows += changed;
             }
             tx.commit().await?;
         }
